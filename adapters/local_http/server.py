@@ -1,0 +1,72 @@
+"""The local server: gunicorn, one Function per worker process, several threads per worker.
+
+gunicorn was chosen by measurement (benchmarks/README.md): it hands over the raw request
+URI and header bytes, which granian's WSGI interface does not, at a throughput well above
+the target. Workers give short requests parallelism (Python overhead dominates them);
+threads let CPU-heavy guests overlap, since wasm calls release the GIL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from adapters.local_http.app import LocalApp
+from portable_fn import FunctionSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ServerOptions:
+    """Where and how wide to serve."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = os.cpu_count() or 1
+    threads: int = 2
+    graceful_timeout: int = 30
+
+
+AppFactory = Callable[[FunctionSpec], Callable[..., Any]]
+
+
+class _GunicornServer(BaseApplication):  # type: ignore[misc]
+    def __init__(self, spec: FunctionSpec, options: ServerOptions, factory: AppFactory) -> None:
+        self._spec = spec
+        self._options = options
+        self._factory = factory
+        super().__init__()
+
+    def load_config(self) -> None:
+        options = self._options
+        settings = {
+            "bind": f"[{options.host}]:{options.port}" if ":" in options.host else f"{options.host}:{options.port}",
+            "workers": options.workers,
+            "threads": options.threads,
+            "worker_class": "gthread",
+            "graceful_timeout": int(options.graceful_timeout),
+            "timeout": max(60, int(self._spec.limits.timeout_seconds) + 30),
+            "preload_app": False,  # wasm must never run before the fork
+            "accesslog": None,
+        }
+        for key, value in settings.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Callable[..., Any]:
+        return self._factory(self._spec)
+
+
+def serve(spec: FunctionSpec, options: ServerOptions, factory: AppFactory | None = None) -> None:
+    """Serve ``spec`` until SIGTERM/SIGINT; each worker loads the Function after forking.
+
+    ``factory`` builds the WSGI app in each worker (the provider emulators pass their own).
+    """
+    _GunicornServer(spec, options, factory or build_app).run()
+
+
+def build_app(spec: FunctionSpec) -> LocalApp:
+    """Load the Function and wrap it as the plain local WSGI app."""
+    return LocalApp(spec.load())

@@ -1,0 +1,51 @@
+"""portable_fn: run one WebAssembly binary behind every cloud's function runtime."""
+
+from portable_fn.config import locate_config, read_config, spec_from_config
+from portable_fn.errors import (
+    ArtifactError,
+    BadGuestOutput,
+    BodyTooLarge,
+    ConfigError,
+    GuestError,
+    GuestExit,
+    GuestTimeout,
+    GuestTrap,
+    MemoryLimitExceeded,
+    OutputTooLarge,
+    PortableFnError,
+    RequestError,
+)
+from portable_fn.events import CloudEvent, is_acknowledged
+from portable_fn.function import Function, FunctionSpec, default_cache_dir
+from portable_fn.http import Headers, Request, Response, header_values, status_line
+from portable_fn.limits import DirGrant, Grants, Limits
+
+__all__ = [
+    "ArtifactError",
+    "BadGuestOutput",
+    "BodyTooLarge",
+    "CloudEvent",
+    "ConfigError",
+    "DirGrant",
+    "Function",
+    "FunctionSpec",
+    "Grants",
+    "GuestError",
+    "GuestExit",
+    "GuestTimeout",
+    "GuestTrap",
+    "Headers",
+    "Limits",
+    "MemoryLimitExceeded",
+    "OutputTooLarge",
+    "PortableFnError",
+    "Request",
+    "Response",
+    "default_cache_dir",
+    "header_values",
+    "is_acknowledged",
+    "locate_config",
+    "read_config",
+    "spec_from_config",
+    "status_line",
+]

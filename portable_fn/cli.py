@@ -1,0 +1,256 @@
+"""The ``portable-fn`` command line: it parses options and calls one plain function per command."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from portable_fn.errors import PortableFnError
+from portable_fn.function import Function, FunctionSpec, default_cache_dir
+from portable_fn.http import Request, status_line
+from portable_fn.limits import MIB, Grants, Limits
+
+F = TypeVar("F", bound=Callable[..., Any])
+AppFactory = Callable[[FunctionSpec], Callable[..., Any]]
+# Each module exposes build_app(spec, shape=NAME) -> WSGI app.
+EMULATORS = {
+    "aws-rest": "adapters.aws_lambda.emulate",
+    "aws-http": "adapters.aws_lambda.emulate",
+    "aws-url": "adapters.aws_lambda.emulate",
+    "aws-alb": "adapters.aws_lambda.emulate",
+    "azure": "adapters.azure_functions.emulate",
+    "gcp": "adapters.gcp_functions.emulate",
+}
+
+
+def demo_artifact() -> Path:
+    """The bundled hello sample, served when no artifact is named."""
+    return Path(str(resources.files("portable_fn") / "demo" / "hello.wasm"))
+
+
+def function_options(command: F) -> F:
+    """The options every command that loads a Function shares: limits, grants, cache."""
+    decorators = [
+        click.option("--memory-mb", type=click.IntRange(1), default=256, show_default=True, help="Guest memory cap."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.001),
+            default=30.0,
+            show_default=True,
+            help="Wall-clock seconds per request.",
+        ),
+        click.option(
+            "--max-body-mb",
+            type=click.FloatRange(min=0.001),
+            default=6.0,
+            show_default=True,
+            help="Largest request body accepted.",
+        ),
+        click.option(
+            "--env",
+            "env_names",
+            multiple=True,
+            metavar="NAME",
+            help="Pass this host env var to the guest (repeatable). Nothing is passed by default.",
+        ),
+        click.option(
+            "--dir",
+            "dirs",
+            multiple=True,
+            metavar="GUEST=HOST",
+            help="Let the guest read HOST at GUEST, read-only (repeatable).",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="PORTABLE_FN_CACHE_DIR",
+            default=None,
+            help="Precompiled artifacts [default: ~/.cache/portable_fn].",
+        ),
+        click.option("--no-cache", is_flag=True, help="Compile every time; write no precompiled artifact."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def build_spec(artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
+    """Turn parsed options into a FunctionSpec. Raises click.UsageError on a bad --dir."""
+    dirs: dict[str, str] = {}
+    for item in options.pop("dirs"):
+        guest, separator, host = item.partition("=")
+        if not separator or not guest.startswith("/"):
+            raise click.UsageError(f"--dir expects GUEST=HOST with an absolute GUEST path, got {item!r}")
+        dirs[guest] = host
+    limits = Limits(
+        memory_bytes=options.pop("memory_mb") * MIB,
+        timeout_seconds=options.pop("timeout"),
+        max_body_bytes=int(options.pop("max_body_mb") * MIB),
+    )
+    grants = Grants.from_host(options.pop("env_names"), dirs)
+    cache_dir = None if options.pop("no_cache") else (options.pop("cache_dir") or default_cache_dir())
+    return FunctionSpec(artifact or demo_artifact(), limits, grants, cache_dir)
+
+
+@click.group()
+@click.version_option(package_name="portable-fn")
+def main() -> None:
+    """Run one WebAssembly function locally and on every cloud."""
+
+
+@main.command()
+@click.argument("artifact", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--host", envvar="HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="PORT", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--workers", type=click.IntRange(1), default=None, help="Processes [default: CPU count].")
+@click.option("--threads", type=click.IntRange(1), default=2, show_default=True, help="Threads per process.")
+@click.option(
+    "--emulate",
+    type=click.Choice(["none", *EMULATORS]),
+    default="none",
+    show_default=True,
+    help="Send each request through this provider's adapter, as its native event.",
+)
+@function_options
+def serve(
+    artifact: Path | None, host: str, port: int, workers: int | None, threads: int, emulate: str, **options: Any
+) -> None:
+    """Serve ARTIFACT over HTTP (the bundled hello sample when omitted)."""
+    from adapters.local_http.server import ServerOptions
+    from adapters.local_http.server import serve as run_server
+
+    spec = build_spec(artifact, options)
+    if spec.cache_dir is not None:
+        _precompile_in_child(spec)
+    server = ServerOptions(host=host, port=port, workers=workers or (os.cpu_count() or 1), threads=threads)
+    click.echo(f"Serving {spec.artifact.name} on http://{host}:{port}", err=True)
+    run_server(spec, server, None if emulate == "none" else emulator(emulate))
+
+
+def emulator(name: str) -> AppFactory:
+    """The app factory that turns local HTTP into provider ``name``'s native events."""
+    module = importlib.import_module(EMULATORS[name])
+    return functools.partial(module.build_app, shape=name)
+
+
+def _precompile_in_child(spec: FunctionSpec) -> None:
+    """Compile once, in a child process, before the server forks its workers.
+
+    Each worker then only deserializes, and a broken artifact fails here with a clear
+    message. Not in this process: a wasmtime engine used before fork() hangs the children.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "portable_fn",
+        "precompile",
+        str(spec.artifact),
+        "--cache-dir",
+        str(spec.cache_dir),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise click.ClickException(result.stderr.strip().removeprefix("Error: ") or "precompiling failed")
+
+
+@main.command()
+@click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PORTABLE_FN_CACHE_DIR",
+    default=None,
+    help="Where to write it [default: ~/.cache/portable_fn].",
+)
+def precompile(artifact: Path, cache_dir: Path | None) -> None:
+    """Compile ARTIFACT for this machine into the cache, so loading it takes milliseconds."""
+    try:
+        Function.load(artifact, cache_dir=cache_dir or default_cache_dir())
+    except PortableFnError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-X", "--method", default="GET", show_default=True)
+@click.option("--path", default="/", show_default=True, help="Raw path, may hold ?query.")
+@click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'")
+@click.option("-d", "--data", default=None, help="Request body, or @FILE to read it from a file.")
+@click.option("-i", "--include", is_flag=True, help="Show the status line and headers, like curl -i.")
+@function_options
+def invoke(
+    artifact: Path, method: str, path: str, headers: tuple[str, ...], data: str | None, include: bool, **options: Any
+) -> None:
+    """Run ARTIFACT once for one request and print the response body."""
+    spec = build_spec(artifact, options)
+    request = Request(
+        method.upper(), *_split_target(path), headers=tuple(_parse_header(h) for h in headers), body=_read_body(data)
+    )
+    try:
+        response = spec.load().call(request)
+    except PortableFnError as exc:
+        raise click.ClickException(f"{type(exc).__name__} ({exc.status}): {exc}") from exc
+    out = sys.stdout.buffer
+    if include:
+        out.write(f"HTTP/1.1 {status_line(response.status)}\r\n".encode())
+        out.write(b"".join(f"{name}: {value}\r\n".encode("latin-1") for name, value in response.headers) + b"\r\n")
+    out.write(response.body)
+    out.flush()
+
+
+def _split_target(target: str) -> tuple[str, str]:
+    path, _, query = target.partition("?")
+    return path or "/", query
+
+
+def _parse_header(text: str) -> tuple[str, str]:
+    name, separator, value = text.partition(":")
+    if not separator or not name.strip():
+        raise click.UsageError(f"--header expects 'NAME: VALUE', got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _read_body(data: str | None) -> bytes:
+    if data is None:
+        return b""
+    if data.startswith("@"):
+        try:
+            return Path(data[1:]).read_bytes()
+        except OSError as exc:
+            raise click.UsageError(f"cannot read --data file {data[1:]!r}: {exc.strerror}") from exc
+    return data.encode()
+
+
+@main.command()
+@click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def inspect(artifact: Path) -> None:
+    """Show ARTIFACT's kind, ABI, size, imports and exports."""
+    from portable_fn.engine import describe
+
+    try:
+        info = describe(artifact)
+    except PortableFnError as exc:
+        raise click.ClickException(str(exc)) from exc
+    data = artifact.read_bytes()
+    is_command = "_start" in info.exports or any(name.startswith("wasi:cli/run@") for name in info.exports)
+    rows = [
+        ("file", str(artifact)),
+        ("size", f"{len(data):,} bytes"),
+        ("sha256", hashlib.sha256(data).hexdigest()),
+        ("kind", "core module (WASI preview 1)" if info.kind == "module" else "component (WASI 0.2)"),
+        ("abi", "wagi (CGI over WASI)" if is_command else "none: no _start or wasi:cli/run export"),
+    ]
+    rows += [("import", name) for name in info.imports] + [("export", name) for name in info.exports]
+    width = max(len(key) for key, _ in rows)
+    for key, value in rows:
+        click.echo(f"{key:<{width}}  {value}")

@@ -1,0 +1,399 @@
+"""The one module that imports wasmtime: compile an artifact once, run it in fresh stores.
+
+Everything wasmtime-specific stays here and its errors are translated at this boundary.
+The per-request path uses a few of wasmtime-py's ``_ffi`` calls where the public API
+costs tens of microseconds a request (stdin as bytes, env/argv arrays, one export lookup);
+wasmtime is pinned to the version these calls were tested with.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import importlib.metadata
+import logging
+import os
+import platform
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import wasmtime
+from wasmtime import _ffi as ffi
+
+from portable_fn.errors import (
+    ArtifactError,
+    GuestExit,
+    GuestTimeout,
+    GuestTrap,
+    MemoryLimitExceeded,
+    OutputTooLarge,
+)
+from portable_fn.limits import DirGrant
+
+ArtifactKind = Literal["module", "component"]
+TICK_SECONDS = 0.01
+COMPONENT_LAYER = b"\x0d\x00\x01\x00"
+_PAGE = 65536
+_log = logging.getLogger("portable_fn.engine")
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """What one run of a WASI command gets: argv, environment, stdin and read-only dirs."""
+
+    argv: Sequence[bytes]
+    env: Sequence[tuple[bytes, bytes]]
+    stdin: bytes
+    dirs: Sequence[DirGrant] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one successful run produced."""
+
+    stdout: bytes
+    stderr: bytes
+
+
+@dataclass(slots=True)
+class _RunState:
+    """Per-thread bookkeeping read by the epoch callback while the guest runs."""
+
+    deadline: float = 0.0
+    stdout_path: str = ""
+    max_output: int = 0
+    breach: type[GuestTimeout] | type[OutputTooLarge] | None = None
+
+
+class _Scratch(threading.local):
+    """Per-thread stdout/stderr files: a file on tmpfs is read back far faster than a
+    custom-output callback, which hops through a runtime thread on every write."""
+
+    def __init__(self) -> None:
+        directory = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        self.stdout_path = _temp_file(directory, ".out")
+        self.stderr_path = _temp_file(directory, ".err")
+        self.run = _RunState()
+        weakref.finalize(self, _remove, self.stdout_path, self.stderr_path)
+
+
+def _temp_file(directory: str | None, suffix: str) -> str:
+    handle, path = tempfile.mkstemp(prefix="portable_fn-", suffix=suffix, dir=directory)
+    os.close(handle)
+    return path
+
+
+def _remove(*paths: str) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+_DeadlineCallback = ctypes.CFUNCTYPE(
+    ctypes.c_size_t,
+    ctypes.POINTER(ffi.wasmtime_context_t),
+    ctypes.c_void_p,
+    ctypes.POINTER(ctypes.c_uint64),
+    ctypes.POINTER(ffi.wasmtime_update_deadline_kind_t),
+)
+
+
+class Engine:
+    """A wasmtime Engine with epoch interruption and the one ticker thread that drives it."""
+
+    def __init__(self) -> None:
+        config = wasmtime.Config()
+        config.epoch_interruption = True
+        self.native = wasmtime.Engine(config)
+        self._ticker_pid = 0
+        self._lock = threading.Lock()
+        self.scratch = _Scratch()
+        # Bound once: the same callback object serves every store of this engine.
+        self.on_epoch = _DeadlineCallback(self._on_epoch)
+
+    @property
+    def fingerprint(self) -> str:
+        """What a precompiled artifact must match: wasmtime version, CPU and engine settings."""
+        return f"wasmtime{importlib.metadata.version('wasmtime')}-{platform.machine()}-epoch"
+
+    def start_ticker(self) -> None:
+        """Start the epoch ticker in this process (again after a fork, where threads vanish)."""
+        if self._ticker_pid == os.getpid():
+            return
+        with self._lock:
+            if self._ticker_pid != os.getpid():
+                engine = self.native
+                thread = threading.Thread(target=_tick, args=(engine,), name="portable_fn-epoch", daemon=True)
+                thread.start()
+                self._ticker_pid = os.getpid()
+
+    def _on_epoch(
+        self, _context: object, _data: object, delta: ctypes.Array[ctypes.c_uint64], kind: ctypes.Array[ctypes.c_uint8]
+    ) -> int:
+        run = self.scratch.run
+        if time.monotonic() >= run.deadline:
+            run.breach = GuestTimeout
+        elif os.stat(run.stdout_path).st_size > run.max_output:
+            run.breach = OutputTooLarge
+        else:
+            delta[0] = 1
+            kind[0] = 0  # WASMTIME_UPDATE_DEADLINE_CONTINUE
+            return 0
+        error = ffi.wasmtime_error_new(b"portable_fn: guest interrupted")
+        return ctypes.cast(error, ctypes.c_void_p).value or 0
+
+
+def _tick(engine: wasmtime.Engine) -> None:
+    while True:
+        time.sleep(TICK_SECONDS)
+        engine.increment_epoch()
+
+
+def detect_kind(wasm: bytes) -> ArtifactKind:
+    """Tell a core module from a component by the binary header (WAT text is a module)."""
+    if wasm[:4] == b"\0asm":
+        return "component" if wasm[4:8] == COMPONENT_LAYER else "module"
+    return "module"
+
+
+def compile_artifact(engine: Engine, source: Path, cache_dir: Path | None) -> Program:
+    """Compile ``source`` (.wasm or .wat), or deserialize its precompiled form from ``cache_dir``.
+
+    A cached artifact that does not match this wasmtime, CPU or engine setting is
+    recompiled with one warning and rewritten. Raises ArtifactError.
+    """
+    try:
+        wasm = source.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"cannot read artifact {source}: {exc.strerror}") from exc
+    kind = detect_kind(wasm)
+    cached = cache_dir / f"{hashlib.sha256(wasm).hexdigest()[:32]}-{engine.fingerprint}.cwasm" if cache_dir else None
+    compiled = _load_cached(engine, kind, cached) if cached and cached.exists() else None
+    if compiled is None:
+        compiled = _compile(engine, kind, wasm, source)
+        if cached is not None:
+            _write_atomically(cached, bytes(compiled.serialize()))
+    return (
+        ModuleProgram(engine, compiled) if isinstance(compiled, wasmtime.Module) else ComponentProgram(engine, compiled)
+    )
+
+
+def _compile(
+    engine: Engine, kind: ArtifactKind, wasm: bytes, source: Path
+) -> wasmtime.Module | wasmtime.component.Component:
+    try:
+        if kind == "component":
+            return wasmtime.component.Component(engine.native, wasm)
+        return wasmtime.Module(engine.native, wasm if wasm[:4] == b"\0asm" else wasm.decode("utf-8"))
+    except (wasmtime.WasmtimeError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"{source} is not a valid WebAssembly {kind}: {exc}") from exc
+
+
+def _load_cached(
+    engine: Engine, kind: ArtifactKind, path: Path
+) -> wasmtime.Module | wasmtime.component.Component | None:
+    try:
+        if kind == "component":
+            return wasmtime.component.Component.deserialize_file(engine.native, str(path))
+        return wasmtime.Module.deserialize_file(engine.native, str(path))
+    except wasmtime.WasmtimeError as exc:
+        _log.warning("precompiled artifact %s does not match this host (%s); compiling instead", path, exc)
+        return None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        # A read-only cache (a provider's code directory) only costs the next cold start.
+        _log.warning("cannot write precompiled artifact %s: %s", path, exc)
+
+
+class Program:
+    """A compiled artifact, shared by all threads, that runs each invocation in a fresh store."""
+
+    kind: ArtifactKind
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def run(self, invocation: Invocation, *, memory_bytes: int, deadline: float, max_output: int) -> Outcome:
+        """Run the command once in a fresh store.
+
+        Raises GuestTrap, MemoryLimitExceeded, GuestExit, GuestTimeout or OutputTooLarge.
+        """
+        self.engine.start_ticker()
+        scratch = self.engine.scratch
+        run = scratch.run
+        run.deadline, run.stdout_path, run.max_output, run.breach = deadline, scratch.stdout_path, max_output, None
+        store = wasmtime.Store(self.engine.native)
+        store.set_limits(memory_size=memory_bytes)
+        store.set_wasi(_wasi_config(invocation, scratch.stdout_path, scratch.stderr_path))
+        store.set_epoch_deadline(1)
+        ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self.engine.on_epoch, None, _NO_FINALIZER)
+        try:
+            self._execute(store)
+        except wasmtime.ExitTrap as exc:
+            if exc.code != 0:
+                raise GuestExit(exc.code) from exc
+        except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
+            if run.breach is GuestTimeout:
+                raise GuestTimeout("guest still running at its deadline") from exc
+            if run.breach is OutputTooLarge:
+                raise OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes") from exc
+            if self._memory_size(store) + _PAGE > memory_bytes:
+                raise MemoryLimitExceeded(
+                    f"guest trapped at the memory cap of {memory_bytes} bytes: {_first_line(exc)}"
+                ) from exc
+            raise GuestTrap(f"guest trapped: {_first_line(exc)}") from exc
+        stdout = _read_capped(scratch.stdout_path, max_output)
+        if stdout is None:
+            raise OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes")
+        return Outcome(stdout, _read_capped(scratch.stderr_path, max_output) or b"")
+
+    def _execute(self, store: wasmtime.Store) -> None:
+        raise NotImplementedError
+
+    def _memory_size(self, store: wasmtime.Store) -> int:
+        """Bytes of linear memory the last run ended with (0 where it cannot be seen)."""
+        return 0
+
+
+class ModuleProgram(Program):
+    """A core module exporting ``_start`` (WASI preview 1), pre-linked once (InstancePre)."""
+
+    kind: ArtifactKind = "module"
+
+    def __init__(self, engine: Engine, module: wasmtime.Module) -> None:
+        super().__init__(engine)
+        if not any(export.name == "_start" for export in module.exports):
+            raise ArtifactError("module exports no `_start`: it is not a WASI command")
+        linker = wasmtime.Linker(engine.native)
+        linker.define_wasi()
+        try:
+            self._pre = linker.instantiate_pre(module)
+        except wasmtime.WasmtimeError as exc:
+            raise ArtifactError(f"module imports something the host does not provide: {_first_line(exc)}") from exc
+        self._instances = threading.local()
+
+    def _execute(self, store: wasmtime.Store) -> None:
+        instance = self._pre.instantiate(store)
+        self._instances.last = instance
+        context = store._context()
+        # One named lookup (2-3 µs) instead of Instance.exports(), which walks every export.
+        start = ffi.wasmtime_extern_t()
+        ffi.wasmtime_instance_export_get(context, ctypes.byref(instance._instance), b"_start", 6, ctypes.byref(start))
+        trap = ctypes.POINTER(ffi.wasm_trap_t)()
+        error = ffi.wasmtime_func_call(context, ctypes.byref(start.of.func), None, 0, None, 0, ctypes.byref(trap))
+        if error:
+            raise wasmtime.WasmtimeError._from_ptr(error)
+        if trap:
+            raise wasmtime.Trap._from_ptr(trap)
+
+    def _memory_size(self, store: wasmtime.Store) -> int:
+        memory = self._instances.last.exports(store).get("memory")
+        return memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
+
+
+class ComponentProgram(Program):
+    """A component exporting ``wasi:cli/run`` (WASI 0.2); wasmtime-py has no component InstancePre."""
+
+    kind: ArtifactKind = "component"
+
+    def __init__(self, engine: Engine, component: wasmtime.component.Component) -> None:
+        super().__init__(engine)
+        self._component = component
+        interface = next(
+            (name for name in component.type.exports(engine.native) if name.startswith("wasi:cli/run@")), None
+        )
+        if interface is None:
+            raise ArtifactError("component exports no `wasi:cli/run`: it is not a WASI command")
+        interface_index = component.get_export_index(interface)
+        self._run_index = component.get_export_index("run", interface_index)
+        self._linker = wasmtime.component.Linker(engine.native)
+        self._linker.add_wasip2()
+
+    def _execute(self, store: wasmtime.Store) -> None:
+        instance = self._linker.instantiate(store, self._component)
+        run = instance.get_func(store, self._run_index)
+        if run is None:
+            raise ArtifactError("component's `wasi:cli/run` has no `run` function")
+        if run(store) is not None:
+            raise wasmtime.ExitTrap.__new__(wasmtime.ExitTrap)
+
+
+_NO_FINALIZER = ctypes.cast(None, ctypes.CFUNCTYPE(None, ctypes.c_void_p))
+
+
+def _wasi_config(invocation: Invocation, stdout_path: str, stderr_path: str) -> wasmtime.WasiConfig:
+    config = wasmtime.WasiConfig()
+    pointer = config.ptr()
+    argv = _char_array(invocation.argv)
+    ffi.wasi_config_set_argv(pointer, len(invocation.argv), argv)
+    names = _char_array([name for name, _ in invocation.env])
+    values = _char_array([value for _, value in invocation.env])
+    ffi.wasi_config_set_env(pointer, len(invocation.env), names, values)
+    stdin = ffi.wasm_byte_vec_t()
+    data = invocation.stdin
+    ffi.wasm_byte_vec_new(
+        ctypes.byref(stdin), len(data), ctypes.cast(ctypes.c_char_p(data), ctypes.POINTER(ffi.wasm_byte_t))
+    )
+    ffi.wasi_config_set_stdin_bytes(pointer, ctypes.byref(stdin))
+    config.stdout_file = stdout_path
+    config.stderr_file = stderr_path
+    for grant in invocation.dirs:
+        config.preopen_dir(grant.host_path, grant.guest_path, False)
+    return config
+
+
+def _char_array(items: Sequence[bytes]) -> object:
+    return ctypes.cast((ctypes.c_char_p * len(items))(*items), ctypes.POINTER(ctypes.POINTER(ctypes.c_char)))
+
+
+def _read_capped(path: str, cap: int) -> bytes | None:
+    """Read a run's output file, or None when it holds more than ``cap`` bytes."""
+    with open(path, "rb") as stream:
+        data = stream.read(cap + 1)
+    return None if len(data) > cap else data
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactInfo:
+    """What ``inspect`` shows about an artifact."""
+
+    kind: ArtifactKind
+    imports: tuple[str, ...]
+    exports: tuple[str, ...]
+
+
+def describe(source: Path) -> ArtifactInfo:
+    """List an artifact's kind, imports and exports. Raises ArtifactError."""
+    engine = Engine()
+    try:
+        wasm = source.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"cannot read artifact {source}: {exc.strerror}") from exc
+    compiled = _compile(engine, detect_kind(wasm), wasm, source)
+    if isinstance(compiled, wasmtime.Module):
+        imports = tuple(f"{item.module}.{item.name}" for item in compiled.imports)
+        return ArtifactInfo("module", imports, tuple(item.name or "" for item in compiled.exports))
+    component_type = compiled.type
+    return ArtifactInfo(
+        "component", tuple(component_type.imports(engine.native)), tuple(component_type.exports(engine.native))
+    )

@@ -1,0 +1,86 @@
+"""The one exception tree of portable_fn.
+
+::
+
+    PortableFnError
+    ├── ArtifactError          the .wasm cannot be loaded or is no WASI command
+    ├── ConfigError            a setting is missing, unknown or of the wrong type
+    ├── RequestError           400: the incoming request or event is malformed
+    │   └── BodyTooLarge       413: the request body exceeds Limits.max_body_bytes
+    └── GuestError             500: the guest failed while handling a request
+        ├── GuestTrap          500: the guest trapped (unreachable, stack overflow, ...)
+        │   └── MemoryLimitExceeded  500: ... after reaching Limits.memory_bytes
+        ├── GuestExit          500: the guest exited with a non-zero code
+        ├── GuestTimeout       504: the guest ran past its deadline
+        └── BadGuestOutput     502: the guest's CGI output is malformed
+            └── OutputTooLarge 502: the guest wrote more than Limits.max_output_bytes
+
+Each class carries the HTTP ``status`` an adapter answers with, so mapping an error to a
+response is one attribute read, the same on every provider.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class PortableFnError(Exception):
+    """Base of every error portable_fn raises on purpose."""
+
+    status: ClassVar[int] = 500
+
+
+class ArtifactError(PortableFnError):
+    """Raised when an artifact cannot be read, compiled or deserialized, or exports no WASI entry point."""
+
+
+class ConfigError(PortableFnError):
+    """Raised when a configuration value is missing, unknown or of the wrong type."""
+
+
+class RequestError(PortableFnError):
+    """Raised when an incoming request or provider event is malformed."""
+
+    status = 400
+
+
+class BodyTooLarge(RequestError):
+    """Raised when a request body is larger than the configured cap."""
+
+    status = 413
+
+
+class GuestError(PortableFnError):
+    """Raised when the guest fails to produce a response."""
+
+
+class GuestTrap(GuestError):
+    """Raised when the guest traps: unreachable code, stack overflow, out-of-bounds access, ..."""
+
+
+class MemoryLimitExceeded(GuestTrap):
+    """Raised when the guest trapped after its linear memory reached the configured cap."""
+
+
+class GuestExit(GuestError):
+    """Raised when the guest exits with a non-zero code (``code`` holds it)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(f"guest exited with code {code}, expected 0")
+        self.code = code
+
+
+class GuestTimeout(GuestError):
+    """Raised when the guest is still running at its wall-clock deadline."""
+
+    status = 504
+
+
+class BadGuestOutput(GuestError):
+    """Raised when the guest's stdout is not a valid CGI response."""
+
+    status = 502
+
+
+class OutputTooLarge(BadGuestOutput):
+    """Raised when the guest writes more than the configured output cap."""

@@ -1,0 +1,110 @@
+"""Function: one artifact compiled once per process, each request run in a fresh sandbox."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portable_fn.abi import wagi
+from portable_fn.engine import ArtifactKind, Engine, Program, compile_artifact
+from portable_fn.errors import BodyTooLarge, PortableFnError
+from portable_fn.http import Request, Response
+from portable_fn.limits import Grants, Limits
+
+_log = logging.getLogger("portable_fn.function")
+_guest_log = logging.getLogger("portable_fn.guest")
+
+
+class Function:
+    """A loaded guest. Thread-safe: share one per process, never across a fork.
+
+    Load it in each worker after forking; a wasmtime engine used before ``fork()``
+    leaves the child hanging.
+    """
+
+    def __init__(self, program: Program, limits: Limits, grants: Grants, name: str) -> None:
+        self._program = program
+        self.limits = limits
+        self.grants = grants
+        self.name = name
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path,
+        *,
+        limits: Limits | None = None,
+        grants: Grants | None = None,
+        cache_dir: str | Path | None = None,
+    ) -> Function:
+        """Compile ``path`` (.wasm or .wat), or load its precompiled form from ``cache_dir``.
+
+        Raises ArtifactError when the file is unreadable or not a WASI command.
+        """
+        source = Path(path)
+        program = compile_artifact(Engine(), source, Path(cache_dir) if cache_dir else None)
+        return cls(program, limits or Limits(), grants or Grants(), source.name)
+
+    @property
+    def kind(self) -> ArtifactKind:
+        """``module`` (WASI preview 1) or ``component`` (WASI 0.2)."""
+        return self._program.kind
+
+    def call(self, request: Request, *, timeout: float | None = None) -> Response:
+        """Run the guest for one request; ``timeout`` (seconds) can only shorten Limits.timeout_seconds.
+
+        Raises BodyTooLarge, RequestError or a GuestError subclass.
+        """
+        limits = self.limits
+        if len(request.body) > limits.max_body_bytes:
+            raise BodyTooLarge(f"request body is {len(request.body)} bytes, the limit is {limits.max_body_bytes}")
+        budget = limits.timeout_seconds if timeout is None else min(timeout, limits.timeout_seconds)
+        invocation = wagi.to_invocation(request, self.grants)
+        outcome = self._program.run(
+            invocation,
+            memory_bytes=limits.memory_bytes,
+            deadline=time.monotonic() + budget,
+            max_output=limits.max_output_bytes,
+        )
+        if outcome.stderr:
+            log_guest_output(outcome.stderr, request.request_id)
+        return wagi.parse_output(outcome.stdout)
+
+    def handle(self, request: Request, *, timeout: float | None = None) -> Response:
+        """Like call(), but every portable_fn error becomes a short plain-text error response."""
+        try:
+            return self.call(request, timeout=timeout)
+        except PortableFnError as exc:
+            _log.warning(
+                "%s %s -> %d: %s [request %s]", request.method, request.path, exc.status, exc, request.request_id
+            )
+            return Response.text(exc.status, str(exc))
+
+
+def log_guest_output(stderr: bytes, request_id: str) -> None:
+    """Forward the guest's stderr, line by line, to logging, tagged with the request id."""
+    for line in stderr.decode("utf-8", "replace").splitlines():
+        _guest_log.info("[%s] %s", request_id or "-", line)
+
+
+def default_cache_dir() -> Path:
+    """Where precompiled artifacts are kept between runs: ``$XDG_CACHE_HOME/portable_fn``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "portable_fn"
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """Everything needed to load a Function, picklable so server workers load it after forking."""
+
+    artifact: Path
+    limits: Limits = field(default_factory=Limits)
+    grants: Grants = field(default_factory=Grants)
+    cache_dir: Path | None = None
+
+    def load(self) -> Function:
+        """Load the Function this spec describes. Raises ArtifactError."""
+        return Function.load(self.artifact, limits=self.limits, grants=self.grants, cache_dir=self.cache_dir)

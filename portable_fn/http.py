@@ -1,0 +1,71 @@
+"""Neutral HTTP value types shared by the host, the guest ABIs and every adapter.
+
+Bodies are bytes and headers are ordered ``(name, value)`` pairs, so repeated headers
+(several ``Set-Cookie`` lines, say) keep their order and are never merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+Headers = tuple[tuple[str, str], ...]
+_STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+
+
+def status_line(status: int) -> str:
+    """``404 Not Found``-style status line; codes without a standard phrase get none."""
+    return _STATUS_LINES.get(status) or str(status)
+
+
+def header_values(headers: Headers, name: str) -> list[str]:
+    """Return every value of header ``name`` (case-insensitive), in order."""
+    wanted = name.lower()
+    return [value for key, value in headers if key.lower() == wanted]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One HTTP request as the guest will see it.
+
+    ``path`` is the raw (still percent-encoded) path below ``script_name``, and ``query``
+    the raw query string without ``?``; decoding is the guest ABI's job so nothing is
+    decoded twice.
+    """
+
+    method: str = "GET"
+    path: str = "/"
+    query: str = ""
+    headers: Headers = ()
+    body: bytes = b""
+    script_name: str = ""
+    scheme: str = "http"
+    server_name: str = "localhost"
+    server_port: int = 80
+    remote_addr: str = "127.0.0.1"
+    protocol: str = "HTTP/1.1"
+    request_id: str = ""
+
+    def header(self, name: str) -> str | None:
+        """Return the first value of header ``name``, or None."""
+        values = header_values(self.headers, name)
+        return values[0] if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One HTTP response as the guest produced it."""
+
+    status: int = 200
+    headers: Headers = ()
+    body: bytes = field(default=b"", repr=False)
+
+    def header(self, name: str) -> str | None:
+        """Return the first value of header ``name``, or None."""
+        values = header_values(self.headers, name)
+        return values[0] if values else None
+
+    @classmethod
+    def text(cls, status: int, message: str) -> Response:
+        """Build a short plain-text response, used for errors the host answers itself."""
+        return cls(status, (("Content-Type", "text/plain; charset=utf-8"),), message.encode() + b"\n")

@@ -1,0 +1,74 @@
+"""What a guest may use (Limits) and what it is allowed to see (Grants).
+
+The defaults are a sandbox: no host environment, no host files, no network, and caps
+sized like a serverless platform's (Lambda answers at most 6 MB synchronously).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from portable_fn.errors import ConfigError
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-request resource caps, each enforced by the host and reported as a typed error."""
+
+    memory_bytes: int = 256 * MIB
+    timeout_seconds: float = 30.0
+    max_body_bytes: int = 6 * MIB
+    max_output_bytes: int = 16 * MIB
+
+    def __post_init__(self) -> None:
+        for name in ("memory_bytes", "max_body_bytes", "max_output_bytes"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"Limits.{name} must be a positive number of bytes, got {getattr(self, name)!r}")
+        if self.timeout_seconds <= 0:
+            raise ConfigError(f"Limits.timeout_seconds must be positive, got {self.timeout_seconds!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class DirGrant:
+    """A host directory the guest may read at ``guest_path``; never writable."""
+
+    host_path: str
+    guest_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Grants:
+    """Explicit holes in the sandbox: named env vars, read-only dirs, the Authorization header."""
+
+    env: tuple[tuple[str, str], ...] = ()
+    dirs: tuple[DirGrant, ...] = ()
+    authorization: bool = False
+
+    @classmethod
+    def from_host(
+        cls,
+        env_names: Iterable[str] = (),
+        dirs: Mapping[str, str] | None = None,
+        *,
+        authorization: bool = False,
+        environ: Mapping[str, str] | None = None,
+    ) -> Grants:
+        """Copy the named variables from the host environment (missing ones are an error).
+
+        ``dirs`` maps guest paths to host directories, which must exist.
+        Raises ConfigError naming the missing variable or directory.
+        """
+        source = os.environ if environ is None else environ
+        missing = [name for name in env_names if name not in source]
+        if missing:
+            raise ConfigError(f"granted env vars are not set on the host: {', '.join(missing)}")
+        dir_grants = []
+        for guest_path, host_path in (dirs or {}).items():
+            if not os.path.isdir(host_path):
+                raise ConfigError(f"granted directory {host_path!r} (for {guest_path!r}) does not exist")
+            dir_grants.append(DirGrant(os.path.abspath(host_path), guest_path))
+        return cls(tuple((name, source[name]) for name in env_names), tuple(dir_grants), authorization)
