@@ -1,0 +1,68 @@
+"""Fixtures every test module shares: built sample guests, public event samples, free ports."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from portable_fn import Function, Limits
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_OUT = ROOT / "samples" / "out"
+SHARED_EVENTS = ROOT.parent / "shared" / "events"
+
+
+def sample_path(name: str) -> Path:
+    """Path of a guest built by ``python samples/build.py`` (``echo-c``, ``hello-wat``, ...)."""
+    path = SAMPLES_OUT / f"{name}.wasm"
+    if not path.exists():
+        pytest.fail(f"sample {path.name} is not built: run `python samples/build.py` (see README)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def load_sample() -> Callable[..., Function]:
+    """Load a built sample as a Function, once per (name, limits) for the whole session."""
+    loaded: dict[tuple[str, Limits], Function] = {}
+
+    def load(name: str, limits: Limits | None = None) -> Function:
+        key = (name, limits or Limits())
+        if key not in loaded:
+            loaded[key] = Function.load(sample_path(name), limits=key[1])
+        return loaded[key]
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def shared_events() -> Path:
+    """The public provider event samples in ../shared/events; skips where ../shared is absent."""
+    if not SHARED_EVENTS.is_dir():
+        pytest.skip("../shared/events is not present in this checkout")
+    return SHARED_EVENTS
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def parse_echo(body: bytes) -> tuple[dict[str, str], list[str], bytes]:
+    """Split the echo sample's answer into (environment, argv, request body)."""
+    report, _, request_body = body.partition(b"\n\n")
+    env: dict[str, str] = {}
+    argv: list[str] = []
+    for line in report.decode("utf-8", "surrogateescape").split("\n"):
+        kind, _, rest = line.partition(" ")
+        if kind == "env":
+            name, _, value = rest.partition("=")
+            env[name] = value
+        elif kind == "arg":
+            argv.append(rest)
+    return env, argv, request_body
