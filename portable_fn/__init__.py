@@ -40,6 +40,7 @@ __all__ = [
     "OutputTooLarge",
     "PortableFnError",
     "Request",
+    "RequestError",
     "Response",
     "default_cache_dir",
     "header_values",

@@ -1,0 +1,109 @@
+"""The WAGI contract in both directions, on plain values (no guest needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from portable_fn import BadGuestOutput, Grants, Request, RequestError
+from portable_fn.abi.wagi import parse_output, to_invocation
+
+
+def environment(request: Request, grants: Grants | None = None) -> dict[bytes, bytes]:
+    return dict(to_invocation(request, grants or Grants()).env)
+
+
+def test_every_cgi_variable_is_set_even_without_body() -> None:
+    env = environment(Request(headers=(("Host", "h"),)))
+    expected = {
+        b"AUTH_TYPE", b"CONTENT_LENGTH", b"CONTENT_TYPE", b"GATEWAY_INTERFACE", b"PATH_INFO", b"PATH_TRANSLATED",
+        b"QUERY_STRING", b"REMOTE_ADDR", b"REMOTE_HOST", b"REMOTE_USER", b"REQUEST_METHOD", b"SCRIPT_NAME",
+        b"SERVER_NAME", b"SERVER_PORT", b"SERVER_PROTOCOL", b"SERVER_SOFTWARE", b"X_FULL_URL", b"X_MATCHED_ROUTE",
+        b"X_RAW_PATH_INFO", b"HTTP_HOST",
+    }  # fmt: skip
+    assert set(env) == expected
+    assert env[b"CONTENT_LENGTH"] == b"0"
+    assert env[b"GATEWAY_INTERFACE"] == b"CGI/1.1"
+
+
+def test_path_info_is_decoded_to_exact_bytes_and_the_raw_path_kept() -> None:
+    env = environment(Request(path="/a%2Fb/%25/caf%C3%A9/%FF+x"))
+    assert env[b"PATH_INFO"] == b"/a/b/%/caf\xc3\xa9/\xff+x"
+    assert env[b"X_RAW_PATH_INFO"] == b"/a%2Fb/%25/caf%C3%A9/%FF+x"
+
+
+def test_nul_in_path_is_a_request_error() -> None:
+    with pytest.raises(RequestError, match="NUL"):
+        to_invocation(Request(path="/a%00b"), Grants())
+
+
+def test_argv_is_script_name_then_undecoded_query_items() -> None:
+    invocation = to_invocation(Request(query="a=1&b=%20&c", script_name="/api"), Grants())
+    assert list(invocation.argv) == [b"/api", b"a=1", b"b=%20", b"c"]
+    assert environment(Request(script_name="/api"))[b"X_MATCHED_ROUTE"] == b"/api/..."
+
+
+def test_headers_become_http_variables_with_repeats_joined() -> None:
+    headers = (("X-Thing", "a"), ("x-thing", "b"), ("Cookie", "a=1"), ("Cookie", "b=2"), ("Accept", "*/*"))
+    env = environment(Request(headers=headers))
+    assert env[b"HTTP_X_THING"] == b"a, b"
+    assert env[b"HTTP_COOKIE"] == b"a=1; b=2"
+    assert env[b"HTTP_ACCEPT"] == b"*/*"
+
+
+def test_authorization_and_connection_are_withheld_unless_authorization_is_granted() -> None:
+    request = Request(headers=(("Authorization", "Bearer t"), ("Connection", "close")))
+    assert b"HTTP_AUTHORIZATION" not in environment(request)
+    assert b"HTTP_CONNECTION" not in environment(request)
+    assert environment(request, Grants(authorization=True))[b"HTTP_AUTHORIZATION"] == b"Bearer t"
+
+
+def test_header_names_with_underscores_are_dropped_so_they_cannot_spoof_their_dashed_twin() -> None:
+    env = environment(Request(headers=(("X_Forwarded_For", "evil"), ("X-Forwarded-For", "1.2.3.4"))))
+    assert env[b"HTTP_X_FORWARDED_FOR"] == b"1.2.3.4"
+
+
+def test_server_name_and_port_come_from_the_host_header() -> None:
+    env = environment(Request(headers=(("Host", "example.com:8443"),), scheme="https", query="q=1"))
+    assert (env[b"SERVER_NAME"], env[b"SERVER_PORT"]) == (b"example.com", b"8443")
+    assert env[b"X_FULL_URL"] == b"https://example.com:8443/?q=1"
+
+
+@pytest.mark.parametrize("separator", [b"\n", b"\r\n"], ids=["lf", "crlf"])
+def test_output_with_lf_or_crlf_keeps_the_body_bytes_exact(separator: bytes) -> None:
+    body = b"\r\n\x00binary\n\n"
+    response = parse_output(b"Content-Type: text/plain" + separator + separator + body)
+    assert response.status == 200
+    assert response.headers == (("Content-Type", "text/plain"),)
+    assert response.body == body
+
+
+def test_repeated_headers_are_kept_in_order() -> None:
+    response = parse_output(b"Content-Type: text/plain\nSet-Cookie: a=1\nSet-Cookie: b=2\n\n")
+    assert response.headers == (("Content-Type", "text/plain"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"))
+
+
+def test_location_alone_means_302_and_an_explicit_status_wins() -> None:
+    assert parse_output(b"Location: /x\n\n").status == 302
+    assert parse_output(b"Location: /x\nStatus: 301 Moved Permanently\n\n").status == 301
+    assert parse_output(b"Status: 404 Not Found\nContent-Type: text/plain\n\nno").status == 404
+    assert parse_output(b"Status: 204\n\n").headers == ()
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        pytest.param(b"hello", "no header block", id="no-newline"),
+        pytest.param(b"Content-Type: text/plain\n", "no header block", id="no-blank-line"),
+        pytest.param(b"\nbody", "starts with a blank line", id="blank-first"),
+        pytest.param(b"X-Only: 1\n\n", "no Content-Type, Status or Location", id="no-required-header"),
+        pytest.param(b"not a header\n\n", "malformed header line", id="no-colon"),
+        pytest.param(b"Bad Name: x\n\n", "malformed header line", id="space-in-name"),
+        pytest.param(b"Content-Type: a\rInjected: b\n\n", "control character", id="cr-injection"),
+        pytest.param(b"Status: abc\n\n", "3-digit", id="status-not-a-number"),
+        pytest.param(b"Status: 99\n\n", "3-digit", id="status-too-short"),
+        pytest.param(b"Status: 600\n\n", "3-digit", id="status-too-high"),
+    ],
+)
+def test_malformed_output_is_bad_guest_output(output: bytes, message: str) -> None:
+    with pytest.raises(BadGuestOutput, match=message):
+        parse_output(output)
