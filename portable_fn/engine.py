@@ -374,3 +374,29 @@ def _first_line(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
     cause = next((line for line in reversed(lines) if line.startswith("wasm trap:")), None)
     return cause or (lines[0] if lines else type(exc).__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactInfo:
+    """What ``inspect`` shows about an artifact."""
+
+    kind: ArtifactKind
+    imports: tuple[str, ...]
+    exports: tuple[str, ...]
+
+
+def describe(source: Path) -> ArtifactInfo:
+    """List an artifact's kind, imports and exports. Raises ArtifactError."""
+    engine = Engine()
+    try:
+        wasm = source.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"cannot read artifact {source}: {exc.strerror}") from exc
+    compiled = _compile(engine, detect_kind(wasm), wasm, source)
+    if isinstance(compiled, wasmtime.Module):
+        imports = tuple(f"{item.module}.{item.name}" for item in compiled.imports)
+        return ArtifactInfo("module", imports, tuple(item.name or "" for item in compiled.exports))
+    component_type = compiled.type
+    return ArtifactInfo(
+        "component", tuple(component_type.imports(engine.native)), tuple(component_type.exports(engine.native))
+    )
