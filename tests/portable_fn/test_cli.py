@@ -38,7 +38,12 @@ def test_invoke_sends_method_path_headers_and_a_body_file(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, [*args, "--no-cache"])
     assert result.exit_code == 0, result.output
     env, _, received = parse_echo(result.stdout_bytes)
-    assert (env["REQUEST_METHOD"], env["PATH_INFO"], env["QUERY_STRING"], env["HTTP_X_ID"]) == ("POST", "/x", "a=1", "7")
+    assert (env["REQUEST_METHOD"], env["PATH_INFO"], env["QUERY_STRING"], env["HTTP_X_ID"]) == (
+        "POST",
+        "/x",
+        "a=1",
+        "7",
+    )
     assert received == b"\x00\x01payload"
 
 

@@ -171,7 +171,7 @@ def test_wat_text_loads_as_a_module(tmp_path: Path) -> None:
     [
         pytest.param(b"\0asm\x01\0\0\0garbage", "not a valid WebAssembly", id="corrupt-binary"),
         pytest.param(b"(module)", "no `_start`", id="not-a-command"),
-        pytest.param(b"(module (import \"env\" \"f\" (func)) (func (export \"_start\")))", "imports", id="unknown-import"),
+        pytest.param(b'(module (import "env" "f" (func)) (func (export "_start")))', "imports", id="unknown-import"),
     ],
 )
 def test_broken_artifacts_raise_artifact_error(tmp_path: Path, content: bytes, message: str) -> None:
