@@ -25,6 +25,7 @@ from typing import Any
 from portable_fn.errors import ConfigError
 from portable_fn.function import FunctionSpec
 from portable_fn.limits import MIB, Grants, Limits
+from portable_fn.provider_config import check_provider_tables
 
 CONFIG_NAME = "portable-fn.toml"
 _TOP_KEYS = {"name", "artifact", "cache_dir", "limits", "grants", "aws", "azure", "gcp", "container"}
@@ -48,6 +49,7 @@ def read_config(path: Path) -> dict[str, Any]:
     _reject_unknown(data, _TOP_KEYS, "")
     _reject_unknown(data.get("limits", {}), set(_LIMIT_KEYS), "limits.")
     _reject_unknown(data.get("grants", {}), _GRANT_KEYS, "grants.")
+    check_provider_tables(data)
     return data
 
 

@@ -1,0 +1,48 @@
+"""Build-time packaging: deterministic zips, bundle staging, precompiling and wheel vendoring.
+
+Used by each provider's ``adapters/<provider>/bundle.py`` and by the CLI; never imported at request time.
+"""
+
+from portable_fn.packaging.archive import ArchiveSize, extract_zip, list_tree, write_zip
+from portable_fn.packaging.errors import BundleError
+from portable_fn.packaging.layout import Report, Staging, check_relative
+from portable_fn.packaging.manifest import CACHE_DIR, CONFIG_NAME, Manifest, read_manifest, render_toml, stage_manifest
+from portable_fn.packaging.precompile import Precompiled, host_machine, precompile
+from portable_fn.packaging.result import (
+    LAMBDA_UNZIPPED_LIMIT,
+    LAMBDA_ZIPPED_LIMIT,
+    Bundle,
+    check_size,
+    describe_size,
+    stage_in,
+)
+from portable_fn.packaging.wheels import PLATFORMS, pinned_requirements, vendor_wheels
+
+__all__ = [
+    "CACHE_DIR",
+    "CONFIG_NAME",
+    "LAMBDA_UNZIPPED_LIMIT",
+    "LAMBDA_ZIPPED_LIMIT",
+    "PLATFORMS",
+    "ArchiveSize",
+    "Bundle",
+    "BundleError",
+    "Manifest",
+    "Precompiled",
+    "Report",
+    "Staging",
+    "check_relative",
+    "check_size",
+    "describe_size",
+    "extract_zip",
+    "host_machine",
+    "list_tree",
+    "pinned_requirements",
+    "precompile",
+    "read_manifest",
+    "render_toml",
+    "stage_in",
+    "stage_manifest",
+    "vendor_wheels",
+    "write_zip",
+]
