@@ -1,0 +1,60 @@
+"""The one ordered list of event shapes and the code path every invocation takes.
+
+Order matters where shapes overlap: Function URL before HTTP API (both payload 2.0),
+ALB before REST (both carry ``httpMethod``), ALB multi-value before single-value.
+"""
+
+from __future__ import annotations
+
+from adapters.aws_lambda.alb import AlbMultiValue, AlbSingleValue
+from adapters.aws_lambda.apigateway import FunctionUrl, HttpApiV2, RestApiV1
+from adapters.aws_lambda.http_event import HttpShape
+from adapters.aws_lambda.record_event import EventSource
+from adapters.aws_lambda.sources import S3, CloudWatchLogs, DynamoDbStream, EventBridge, Kinesis, Sns, Sqs
+from adapters.aws_lambda.types import HttpOptions, Invocation, LambdaContext, Result, UnknownEvent
+from portable_fn import Function
+
+Shape = HttpShape | EventSource
+
+SHAPES: tuple[Shape, ...] = (
+    FunctionUrl(),
+    HttpApiV2(),
+    AlbMultiValue(),
+    AlbSingleValue(),
+    RestApiV1(),
+    Sqs(),
+    Sns(),
+    S3(),
+    DynamoDbStream(),
+    Kinesis(),
+    EventBridge(),
+    CloudWatchLogs(),
+)
+
+
+def find_shape(event: object) -> Shape:
+    """The first shape that matches ``event``. Raises UnknownEvent naming what was found."""
+    if isinstance(event, dict):
+        for shape in SHAPES:
+            if shape.matches(event):
+                return shape
+        found = f"an object with keys {sorted(event)[:8]}"
+    else:
+        found = f"a JSON {type(event).__name__}"
+    supported = ", ".join(shape.name for shape in SHAPES)
+    raise UnknownEvent(f"unrecognised Lambda event: got {found}; supported: {supported}")
+
+
+def handle_event(
+    function: Function, event: object, context: LambdaContext | None, options: HttpOptions | None = None
+) -> Result | None:
+    """Run ``function`` for one Lambda event and return Lambda's result.
+
+    HTTP shapes always return a result (400 for a malformed event). Non-HTTP sources
+    raise UnknownEvent/RequestError for a malformed event and RecordsFailed when the
+    guest refused records of a source without partial batch responses.
+    """
+    invocation = Invocation.from_context(context)
+    shape = find_shape(event)
+    assert isinstance(event, dict)  # find_shape only matches dicts
+    return shape.invoke(function, event, invocation, options or HttpOptions())

@@ -1,0 +1,181 @@
+"""What every HTTP-shaped Lambda event shares: field reading, URLs, bodies, result headers.
+
+Each shape (``apigateway.py``, ``alb.py``) subclasses ``HttpShape`` and says how its event
+becomes a Request and how a Response becomes its result; ``invoke`` is the same for all.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from adapters.aws_lambda.types import Event, HttpOptions, Invocation, Result
+from portable_fn import Function, Request, RequestError, Response
+
+_log = logging.getLogger("adapters.aws_lambda")
+# Characters legal in a path as is; '%' stays so existing escapes are never escaped twice.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+# Characters legal in a query value as is; '&', '=', '+', '#' and '%' are always escaped.
+_QUERY_SAFE = "!$'()*,/:;?@-._~"
+
+
+class HttpShape(ABC):
+    """One HTTP event shape: detection, event -> Request, Response -> result."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def matches(self, event: Event) -> bool:
+        """True when ``event`` has this shape."""
+
+    @abstractmethod
+    def to_request(self, event: Event, request_id: str) -> Request:
+        """The Request the guest sees. Raises RequestError (or KeyError/TypeError) on bad fields."""
+
+    @abstractmethod
+    def to_result(self, response: Response, options: HttpOptions) -> Result:
+        """The result Lambda hands back to the service that invoked it."""
+
+    def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> Result:
+        """Run the guest for ``event``; a malformed event gets a 400 result, never an exception."""
+        try:
+            request = self.to_request(event, invocation.request_id)
+        except RequestError as exc:
+            response = self.reject(exc.status, str(exc), invocation)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            response = self.reject(400, f"malformed {self.name} event: {exc!r}", invocation)
+        else:
+            response = function.handle(request, timeout=invocation.timeout())
+        return self.to_result(response, options)
+
+    def reject(self, status: int, message: str, invocation: Invocation) -> Response:
+        """Log and answer a request the adapter refuses before the guest runs."""
+        _log.warning("%s event rejected with %d: %s [request %s]", self.name, status, message, invocation.request_id)
+        return Response.text(status, message)
+
+
+def read_body(event: Event) -> bytes:
+    """The request body: ``body`` as UTF-8, or base64-decoded when ``isBase64Encoded``.
+
+    Raises RequestError when the body claims base64 but is not.
+    """
+    body = event.get("body")
+    if body is None:
+        return b""
+    if not isinstance(body, str):
+        raise RequestError(f"event field 'body' must be a string or null, got {type(body).__name__}")
+    if not event.get("isBase64Encoded"):
+        return body.encode("utf-8", "surrogateescape")
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise RequestError(f"event has isBase64Encoded=true but 'body' is not valid base64 ({exc})") from exc
+
+
+def normalize_path(path: object) -> str:
+    """A raw path: escapes kept as sent, only characters illegal in a path escaped (so ``+`` stays ``+``)."""
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise RequestError(f"event path must be a string starting with '/', got {path!r}")
+    return quote(path, safe=_PATH_SAFE)
+
+
+def encode_query(pairs: Iterable[tuple[str, str]]) -> str:
+    """Rebuild a raw query string from decoded ``(name, value)`` pairs."""
+    return "&".join(f"{quote(name, safe=_QUERY_SAFE)}={quote(value, safe=_QUERY_SAFE)}" for name, value in pairs)
+
+
+def multi_pairs(single: object, multi: object) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs from a multi-value map, else from its single-value twin; null is empty."""
+    if isinstance(multi, Mapping):
+        return [(str(name), str(value)) for name, values in multi.items() for value in (values or ())]
+    if isinstance(single, Mapping):
+        return [(str(name), str(value)) for name, value in single.items() if value is not None]
+    if single is not None or multi is not None:
+        raise RequestError("event headers and query parameters must be maps or null")
+    return []
+
+
+def with_body_length(headers: list[tuple[str, str]], body: bytes) -> tuple[tuple[str, str], ...]:
+    """Drop the sender's Content-Length (it described the wire, not the decoded body) and state the real one."""
+    kept = [(name, value) for name, value in headers if name.lower() != "content-length"]
+    if body:
+        kept.append(("Content-Length", str(len(body))))
+    return tuple(kept)
+
+
+def header_map(headers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Group header values by name, case-insensitively, keeping the first spelling and the order."""
+    grouped: dict[str, list[str]] = {}
+    spelling: dict[str, str] = {}
+    for name, value in headers:
+        if name.lower() == "content-length":
+            continue  # the service computes it from the body it sends
+        key = spelling.setdefault(name.lower(), name)
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def encode_body(response: Response, options: HttpOptions) -> tuple[str, bool]:
+    """``(body, isBase64Encoded)``: text types as UTF-8 text, anything else (or undecodable) as base64."""
+    if options.is_text(response.header("content-type")):
+        try:
+            return response.body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+    if not response.body:
+        return "", False
+    return base64.b64encode(response.body).decode("ascii"), True
+
+
+def first(headers: Iterable[tuple[str, str]], name: str, default: str) -> str:
+    """The first value of header ``name`` (case-insensitive), or ``default``."""
+    wanted = name.lower()
+    return next((value for key, value in headers if key.lower() == wanted), default)
+
+
+def field(mapping: Any, *keys: str) -> Any:
+    """``mapping[k1][k2]...`` or None when any level is missing or null."""
+    for key in keys:
+        if not isinstance(mapping, Mapping):
+            return None
+        mapping = mapping.get(key)
+    return mapping
+
+
+def make_request(
+    request_id: str,
+    *,
+    method: object,
+    path: str,
+    query: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    script_name: str = "",
+    remote_addr: object = None,
+    protocol: object = None,
+    domain: object = None,
+) -> Request:
+    """Assemble the Request; scheme, host and port come from the ``X-Forwarded-*``/``Host`` headers AWS sets."""
+    if not isinstance(method, str) or not method.isalpha():
+        raise RequestError(f"event HTTP method must be a word like GET, got {method!r}")
+    port = first(headers, "x-forwarded-port", "443")
+    host = first(headers, "host", domain if isinstance(domain, str) else "localhost")
+    return Request(
+        method=method.upper(),
+        path=path,
+        query=query,
+        headers=with_body_length(headers, body),
+        body=body,
+        script_name=script_name,
+        scheme=first(headers, "x-forwarded-proto", "https"),
+        server_name=host.partition(":")[0],
+        server_port=int(port) if port.isdigit() else 443,
+        remote_addr=remote_addr if isinstance(remote_addr, str) else "",
+        protocol=protocol if isinstance(protocol, str) else "HTTP/1.1",
+        request_id=request_id,
+    )

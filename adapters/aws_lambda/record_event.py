@@ -1,0 +1,90 @@
+"""What every non-HTTP Lambda source shares: records -> CloudEvents -> guest, failures -> retries.
+
+Each record becomes one CloudEvent, delivered as a binary-mode POST; a non-2xx answer is
+a failure. SQS reports failures per message (``batchItemFailures``); every other source
+raises ``RecordsFailed`` so Lambda retries the batch, as AWS documents for them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from adapters.aws_lambda.types import Event, HttpOptions, Invocation, RecordsFailed, Result
+from portable_fn import CloudEvent, Function, RequestError, is_acknowledged
+
+_log = logging.getLogger("adapters.aws_lambda")
+JSON = "application/json"
+TEXT = "text/plain; charset=utf-8"
+
+
+class EventSource(ABC):
+    """One non-HTTP source: detection, event -> CloudEvents, failures -> the source's retry signal."""
+
+    name: ClassVar[str]
+    # Ordered streams stop at the first refused record: Lambda retries the whole batch anyway.
+    stops_on_failure: ClassVar[bool] = False
+
+    @abstractmethod
+    def matches(self, event: Event) -> bool:
+        """True when ``event`` comes from this source."""
+
+    @abstractmethod
+    def to_cloud_events(self, event: Event) -> list[CloudEvent]:
+        """One CloudEvent per record. Raises RequestError (or KeyError/TypeError/ValueError) on bad fields."""
+
+    def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> Result | None:
+        """Deliver every record to the guest; raises RequestError for a malformed event."""
+        try:
+            cloud_events = self.to_cloud_events(event)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise RequestError(f"malformed {self.name} event: {exc!r}") from exc
+        failed: list[tuple[str, int]] = []
+        for cloud_event in cloud_events:
+            request = cloud_event.to_request(request_id=invocation.request_id)
+            response = function.handle(request, timeout=invocation.timeout())
+            if not is_acknowledged(response):
+                _log.warning("%s record %s refused with %d", self.name, cloud_event.id, response.status)
+                failed.append((cloud_event.id, response.status))
+                if self.stops_on_failure:
+                    break
+        return self.report(failed)
+
+    def report(self, failed: list[tuple[str, int]]) -> Result | None:
+        """Lambda's answer for a batch: nothing when all succeeded, else RecordsFailed is raised."""
+        if failed:
+            raise RecordsFailed(self.name, failed)
+        return None
+
+
+def records(event: Event, source_key: str, source: str) -> list[dict[str, Any]] | None:
+    """The ``Records`` list when its first record says it comes from ``source``, else None."""
+    items = event.get("Records")
+    if isinstance(items, list) and items and isinstance(items[0], Mapping) and items[0].get(source_key) == source:
+        return items
+    return None
+
+
+def text(mapping: Mapping[str, Any], key: str) -> str:
+    """A required string field. Raises RequestError naming it."""
+    value = mapping.get(key)
+    if not isinstance(value, str):
+        raise RequestError(f"record field {key!r} must be a string, got {value!r}")
+    return value
+
+
+def to_json(value: object) -> bytes:
+    """Compact UTF-8 JSON, the data of JSON-shaped CloudEvents."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def iso_time(epoch_seconds: object) -> str | None:
+    """RFC 3339 UTC time (milliseconds) from epoch seconds, or None when absent."""
+    if epoch_seconds is None or epoch_seconds == "":
+        return None
+    moment = datetime.fromtimestamp(float(epoch_seconds), UTC)  # type: ignore[arg-type]
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
