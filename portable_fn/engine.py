@@ -18,12 +18,13 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import wasmtime
+import wasmtime.component
 from wasmtime import _ffi as ffi
 
 from portable_fn.errors import (
@@ -48,7 +49,7 @@ class Invocation:
     """What one run of a WASI command gets: argv, environment, stdin and read-only dirs."""
 
     argv: Sequence[bytes]
-    env: Sequence[tuple[bytes, bytes]]
+    env: Mapping[bytes, bytes]
     stdin: bytes
     dirs: Sequence[DirGrant] = ()
 
@@ -72,8 +73,11 @@ class _RunState:
 
 
 class _Scratch(threading.local):
-    """Per-thread stdout/stderr files: a file on tmpfs is read back far faster than a
-    custom-output callback, which hops through a runtime thread on every write."""
+    """Per-thread stdout/stderr files on tmpfs, read back after the run.
+
+    Measured: a custom-output callback costs ~46 µs per write (it hops through a runtime
+    thread) and even an unused one slows every run by ~60 µs; files cost a few µs.
+    """
 
     def __init__(self) -> None:
         directory = "/dev/shm" if os.path.isdir("/dev/shm") else None
@@ -107,11 +111,19 @@ _DeadlineCallback = ctypes.CFUNCTYPE(
 
 
 class Engine:
-    """A wasmtime Engine with epoch interruption and the one ticker thread that drives it."""
+    """A wasmtime Engine with epoch interruption and the one ticker thread that drives it.
 
-    def __init__(self) -> None:
+    ``pooled`` engines use wasmtime's pooling allocator: instance slots reserved once and
+    reset between requests, which cut a small module's request cost by about 30% here.
+    Only core modules use it; components need per-component sizing we cannot know upfront.
+    """
+
+    def __init__(self, *, pooled: bool = False) -> None:
         config = wasmtime.Config()
         config.epoch_interruption = True
+        if pooled:
+            _use_pooling_allocator(config)
+        self.pooled = pooled
         self.native = wasmtime.Engine(config)
         self._ticker_pid = 0
         self._lock = threading.Lock()
@@ -122,7 +134,8 @@ class Engine:
     @property
     def fingerprint(self) -> str:
         """What a precompiled artifact must match: wasmtime version, CPU and engine settings."""
-        return f"wasmtime{importlib.metadata.version('wasmtime')}-{platform.machine()}-epoch"
+        settings = "epoch-pooled" if self.pooled else "epoch"
+        return f"wasmtime{importlib.metadata.version('wasmtime')}-{platform.machine()}-{settings}"
 
     def start_ticker(self) -> None:
         """Start the epoch ticker in this process (again after a fork, where threads vanish)."""
@@ -151,6 +164,24 @@ class Engine:
         return ctypes.cast(error, ctypes.c_void_p).value or 0
 
 
+POOL_SLOTS = 256
+
+
+def _use_pooling_allocator(config: wasmtime.Config) -> None:
+    # POOL_SLOTS concurrent instances per engine: far more than a worker's threads. Each
+    # slot reserves address space (not memory) for a full 4 GiB linear memory.
+    pooling = ffi.wasmtime_pooling_allocation_config_new()
+    for setter in (
+        ffi.wasmtime_pooling_allocation_config_total_memories_set,
+        ffi.wasmtime_pooling_allocation_config_total_tables_set,
+        ffi.wasmtime_pooling_allocation_config_total_core_instances_set,
+        ffi.wasmtime_pooling_allocation_config_total_stacks_set,
+    ):
+        setter(pooling, POOL_SLOTS)
+    ffi.wasmtime_pooling_allocation_strategy_set(config.ptr(), pooling)
+    ffi.wasmtime_pooling_allocation_config_delete(pooling)
+
+
 def _tick(engine: wasmtime.Engine) -> None:
     while True:
         time.sleep(TICK_SECONDS)
@@ -164,17 +195,19 @@ def detect_kind(wasm: bytes) -> ArtifactKind:
     return "module"
 
 
-def compile_artifact(engine: Engine, source: Path, cache_dir: Path | None) -> Program:
+def compile_artifact(source: Path, cache_dir: Path | None) -> Program:
     """Compile ``source`` (.wasm or .wat), or deserialize its precompiled form from ``cache_dir``.
 
-    A cached artifact that does not match this wasmtime, CPU or engine setting is
-    recompiled with one warning and rewritten. Raises ArtifactError.
+    Each artifact gets its own engine (and epoch ticker). A cached artifact that does not
+    match this wasmtime, CPU or engine setting is recompiled with one warning and
+    rewritten. Raises ArtifactError.
     """
     try:
         wasm = source.read_bytes()
     except OSError as exc:
         raise ArtifactError(f"cannot read artifact {source}: {exc.strerror}") from exc
     kind = detect_kind(wasm)
+    engine = Engine(pooled=kind == "module")
     cached = cache_dir / f"{hashlib.sha256(wasm).hexdigest()[:32]}-{engine.fingerprint}.cwasm" if cache_dir else None
     compiled = _load_cached(engine, kind, cached) if cached and cached.exists() else None
     if compiled is None:
@@ -342,9 +375,12 @@ def _wasi_config(invocation: Invocation, stdout_path: str, stderr_path: str) -> 
     pointer = config.ptr()
     argv = _char_array(invocation.argv)
     ffi.wasi_config_set_argv(pointer, len(invocation.argv), argv)
-    names = _char_array([name for name, _ in invocation.env])
-    values = _char_array([value for _, value in invocation.env])
-    ffi.wasi_config_set_env(pointer, len(invocation.env), names, values)
+    # One array holding names then values: half the ctypes conversions of two arrays.
+    count = len(invocation.env)
+    both = (ctypes.c_char_p * (2 * count))(*invocation.env.keys(), *invocation.env.values())
+    names = ctypes.cast(both, _CHAR_PP)
+    values = ctypes.cast(ctypes.addressof(both) + count * ctypes.sizeof(ctypes.c_char_p), _CHAR_PP)
+    ffi.wasi_config_set_env(pointer, count, names, values)
     stdin = ffi.wasm_byte_vec_t()
     data = invocation.stdin
     ffi.wasm_byte_vec_new(
@@ -358,15 +394,21 @@ def _wasi_config(invocation: Invocation, stdout_path: str, stderr_path: str) -> 
     return config
 
 
+_CHAR_PP = ctypes.POINTER(ctypes.POINTER(ctypes.c_char))
+
+
 def _char_array(items: Sequence[bytes]) -> object:
-    return ctypes.cast((ctypes.c_char_p * len(items))(*items), ctypes.POINTER(ctypes.POINTER(ctypes.c_char)))
+    return ctypes.cast((ctypes.c_char_p * len(items))(*items), _CHAR_PP)
 
 
 def _read_capped(path: str, cap: int) -> bytes | None:
     """Read a run's output file, or None when it holds more than ``cap`` bytes."""
-    with open(path, "rb") as stream:
-        data = stream.read(cap + 1)
-    return None if len(data) > cap else data
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(descriptor).st_size
+        return None if size > cap else os.read(descriptor, size)
+    finally:
+        os.close(descriptor)
 
 
 def _first_line(exc: BaseException) -> str:

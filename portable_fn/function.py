@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portable_fn.abi import wagi
-from portable_fn.engine import ArtifactKind, Engine, Program, compile_artifact
+from portable_fn.engine import ArtifactKind, Program, compile_artifact
 from portable_fn.errors import BodyTooLarge, PortableFnError
 from portable_fn.http import Request, Response
 from portable_fn.limits import Grants, Limits
@@ -45,7 +45,7 @@ class Function:
         Raises ArtifactError when the file is unreadable or not a WASI command.
         """
         source = Path(path)
-        program = compile_artifact(Engine(), source, Path(cache_dir) if cache_dir else None)
+        program = compile_artifact(source, Path(cache_dir) if cache_dir else None)
         return cls(program, limits or Limits(), grants or Grants(), source.name)
 
     @property

@@ -29,8 +29,8 @@ def to_invocation(request: Request, grants: Grants) -> Invocation:
         argv += [item.encode() for item in request.query.split("&")]
     # The request's own variables win over granted ones of the same name.
     env: dict[str, str | bytes] = {**dict(grants.env), **_cgi_environment(request, grants)}
-    pairs = [(name.encode(), _to_bytes(value)) for name, value in env.items()]
-    return Invocation(argv, pairs, request.body, grants.dirs)
+    encoded = {name.encode(): _to_bytes(value) for name, value in env.items()}
+    return Invocation(argv, encoded, request.body, grants.dirs)
 
 
 def _to_bytes(value: str | bytes) -> bytes:
