@@ -77,6 +77,13 @@ def string_table(key: str, value: Any) -> Any:
     return value
 
 
+def string_list(key: str, value: Any) -> Any:
+    """Accept a list of non-empty strings."""
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(f"{key} must be a list of non-empty strings, got {value!r}")
+    return value
+
+
 # provider -> key -> (checker, default); None as default means "no value unless given".
 SCHEMA: dict[str, dict[str, tuple[Checker, Any]]] = {
     "aws": {
@@ -88,11 +95,19 @@ SCHEMA: dict[str, dict[str, tuple[Checker, Any]]] = {
         "region": (text, None),
         "function_url": (flag, False),
         "environment": (string_table, {}),
+        "text_mime_types": (string_list, None),
     },
     "azure": {
         "auth_level": (choice("anonymous", "function", "admin"), "function"),
         "route_prefix": (route_prefix, "api"),
         "app_name": (text, None),
+        # Read by adapters/azure_functions/settings.py, which checks the values in detail.
+        "triggers": (string_list, None),
+        "queue_name": (text, None),
+        "queue_connection": (text, None),
+        "blob_path": (text, None),
+        "blob_connection": (text, None),
+        "timer_schedule": (text, None),
     },
     "gcp": {
         "region": (text, "us-central1"),

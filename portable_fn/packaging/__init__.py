@@ -16,6 +16,7 @@ from portable_fn.packaging.result import (
     describe_size,
     stage_in,
 )
+from portable_fn.packaging.source import SOURCE_MACHINE, stage_source_bundle, zip_source_bundle
 from portable_fn.packaging.wheels import PLATFORMS, pinned_requirements, vendor_wheels
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "LAMBDA_UNZIPPED_LIMIT",
     "LAMBDA_ZIPPED_LIMIT",
     "PLATFORMS",
+    "SOURCE_MACHINE",
     "ArchiveSize",
     "Bundle",
     "BundleError",
@@ -43,6 +45,8 @@ __all__ = [
     "render_toml",
     "stage_in",
     "stage_manifest",
+    "stage_source_bundle",
     "vendor_wheels",
     "write_zip",
+    "zip_source_bundle",
 ]

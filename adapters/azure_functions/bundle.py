@@ -1,0 +1,58 @@
+"""Build the Azure Functions app folder and zip (Python v2 model), deployable with func or zip deploy.
+
+Runs at build time on the user's machine (``portable-fn package azure``), never inside Azure.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from portable_fn.packaging import (
+    Bundle,
+    BundleError,
+    Report,
+    Staging,
+    read_manifest,
+    stage_source_bundle,
+    zip_source_bundle,
+)
+
+FUNCIGNORE = ".venv\n__pycache__/\n*.pyc\nlocal.settings.json\ntests/\n"
+
+
+def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Report = lambda _: None) -> Bundle:
+    """Write ``out/bundle/`` (the function-app folder) and ``out/<name>-azure.zip``.
+
+    host.json gets the config's ``azure.route_prefix``. Raises BundleError or ConfigError.
+    """
+    manifest = read_manifest(artifact, config)
+    settings = manifest.settings("azure")
+    staging, precompiled = stage_source_bundle(manifest, out, "azure_functions", ("azure-functions",), report)
+    write_route_prefix(staging, settings["route_prefix"])
+    if not staging.path(".funcignore").exists():
+        staging.add_bytes(".funcignore", FUNCIGNORE.encode())
+    archive = out / f"{manifest.name}-azure.zip"
+    size = zip_source_bundle(staging, archive)
+    app = settings["app_name"] or manifest.name
+    instructions = (
+        f"folder: {staging.root}",
+        f"zip: {archive} ({size.zipped / 2**20:.1f} MB)",
+        f"precompiled: {precompiled.note}",
+        f"deploy with Core Tools: cd {staging.root} && func azure functionapp publish {app} --python",
+        "or zip deploy (remote build installs requirements.txt): "
+        f"az functionapp deployment source config-zip --resource-group RESOURCE_GROUP --name {app} "
+        f"--src {archive} --build-remote true",
+    )
+    return Bundle(staging.root, archive, size, precompiled, instructions)
+
+
+def write_route_prefix(staging: Staging, prefix: str) -> None:
+    """Set ``extensions.http.routePrefix`` in the bundle's host.json. Raises BundleError."""
+    path = staging.path("host.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig")) if path.exists() else {"version": "2.0"}
+    except ValueError as exc:
+        raise BundleError(f"template host.json is not valid JSON: {exc}") from exc
+    data.setdefault("extensions", {}).setdefault("http", {})["routePrefix"] = prefix
+    staging.add_bytes("host.json", (json.dumps(data, indent=2) + "\n").encode())
