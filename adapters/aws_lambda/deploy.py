@@ -1,0 +1,146 @@
+"""Create or update a Lambda function from a bundle zip with boto3, optionally with a Function URL.
+
+Runs on the user's machine (``portable-fn deploy aws``); boto3 is imported only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from adapters.aws_lambda.bundle import HANDLER
+from portable_fn import PortableFnError
+
+
+class DeployError(PortableFnError):
+    """Raised when AWS refuses a deployment step, or a required setting such as the role is missing."""
+
+
+class LambdaClient(Protocol):
+    """The boto3 Lambda client calls used here."""
+
+    def get_function(self, **kwargs: Any) -> dict[str, Any]: ...
+    def create_function(self, **kwargs: Any) -> dict[str, Any]: ...
+    def update_function_code(self, **kwargs: Any) -> dict[str, Any]: ...
+    def update_function_configuration(self, **kwargs: Any) -> dict[str, Any]: ...
+    def get_function_url_config(self, **kwargs: Any) -> dict[str, Any]: ...
+    def create_function_url_config(self, **kwargs: Any) -> dict[str, Any]: ...
+    def add_permission(self, **kwargs: Any) -> dict[str, Any]: ...
+    def get_waiter(self, name: str) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """What to deploy: the zip and the function's settings (the ``[aws]`` table)."""
+
+    name: str
+    archive: Path
+    role: str | None
+    runtime: str = "python3.11"
+    architecture: str = "x86_64"
+    memory_mb: int = 512
+    timeout_seconds: int = 30
+    environment: Mapping[str, str] = field(default_factory=dict)
+    function_url: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Deployed:
+    """The outcome: the function's ARN, whether it was new, and its URL when one was asked for."""
+
+    arn: str
+    created: bool
+    url: str | None
+
+
+def lambda_client(region: str | None, endpoint_url: str | None) -> LambdaClient:
+    """A boto3 Lambda client; credentials come from boto3's usual chain."""
+    import boto3
+
+    client: LambdaClient = boto3.client("lambda", region_name=region, endpoint_url=endpoint_url)
+    return client
+
+
+def deploy(client: LambdaClient, deployment: Deployment) -> Deployed:
+    """Create the function, or update its code and configuration; then the URL if asked.
+
+    Raises DeployError.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        code = deployment.archive.read_bytes()
+    except OSError as exc:
+        raise DeployError(f"cannot read {deployment.archive}: {exc.strerror}") from exc
+    try:
+        created = not _exists(client, deployment.name)
+        arn = _create(client, deployment, code) if created else _update(client, deployment, code)
+        url = _ensure_url(client, deployment.name) if deployment.function_url else None
+    except (ClientError, BotoCoreError) as exc:
+        raise DeployError(f"AWS refused the deployment of {deployment.name}: {exc}") from exc
+    return Deployed(arn, created, url)
+
+
+def _configuration(deployment: Deployment) -> dict[str, Any]:
+    return {
+        "FunctionName": deployment.name,
+        "Runtime": deployment.runtime,
+        "Role": deployment.role,
+        "Handler": HANDLER,
+        "MemorySize": deployment.memory_mb,
+        "Timeout": deployment.timeout_seconds,
+        "Environment": {"Variables": dict(deployment.environment)},
+    }
+
+
+def _exists(client: LambdaClient, name: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        client.get_function(FunctionName=name)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return False
+        raise
+    return True
+
+
+def _create(client: LambdaClient, deployment: Deployment, code: bytes) -> str:
+    if not deployment.role:
+        raise DeployError("creating a Lambda function needs an execution role: set aws.role or --role")
+    result = client.create_function(
+        **_configuration(deployment), Code={"ZipFile": code}, Architectures=[deployment.architecture]
+    )
+    client.get_waiter("function_active_v2").wait(FunctionName=deployment.name)
+    return str(result["FunctionArn"])
+
+
+def _update(client: LambdaClient, deployment: Deployment, code: bytes) -> str:
+    client.update_function_code(FunctionName=deployment.name, ZipFile=code, Architectures=[deployment.architecture])
+    # Lambda rejects a configuration change while the code update is still in progress.
+    client.get_waiter("function_updated_v2").wait(FunctionName=deployment.name)
+    settings = {key: value for key, value in _configuration(deployment).items() if value is not None}
+    result = client.update_function_configuration(**settings)
+    client.get_waiter("function_updated_v2").wait(FunctionName=deployment.name)
+    return str(result["FunctionArn"])
+
+
+def _ensure_url(client: LambdaClient, name: str) -> str:
+    from botocore.exceptions import ClientError
+
+    try:
+        return str(client.get_function_url_config(FunctionName=name)["FunctionUrl"])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            raise
+    url = str(client.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"])
+    client.add_permission(
+        FunctionName=name,
+        StatementId="portable-fn-public-url",
+        Action="lambda:InvokeFunctionUrl",
+        Principal="*",
+        FunctionUrlAuthType="NONE",
+    )
+    return url
