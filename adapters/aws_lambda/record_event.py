@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from adapters.aws_lambda.types import Event, HttpOptions, Invocation, RecordsFailed, Result
-from portable_fn import CloudEvent, Function, RequestError, is_acknowledged
+from portable_fn import CloudEvent, Function, RequestError, Response, is_acknowledged
 
 _log = logging.getLogger("adapters.aws_lambda")
 JSON = "application/json"
@@ -38,21 +38,31 @@ class EventSource(ABC):
         """One CloudEvent per record. Raises RequestError (or KeyError/TypeError/ValueError) on bad fields."""
 
     def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> Result | None:
-        """Deliver every record to the guest; raises RequestError for a malformed event."""
+        """Deliver every record to the guest and answer as the source expects.
+
+        Raises RequestError for a malformed event, RecordsFailed (where ``report`` does).
+        """
+        outcomes = self.deliver(function, event, invocation)
+        return self.report(
+            [(cloud_event.id, response.status) for cloud_event, response in outcomes if not is_acknowledged(response)]
+        )
+
+    def deliver(self, function: Function, event: Event, invocation: Invocation) -> list[tuple[CloudEvent, Response]]:
+        """Each record's CloudEvent with the guest's answer, in order. Raises RequestError for a malformed event."""
         try:
             cloud_events = self.to_cloud_events(event)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RequestError(f"malformed {self.name} event: {exc!r}") from exc
-        failed: list[tuple[str, int]] = []
+        outcomes: list[tuple[CloudEvent, Response]] = []
         for cloud_event in cloud_events:
             request = cloud_event.to_request(request_id=invocation.request_id)
             response = function.handle(request, timeout=invocation.timeout())
+            outcomes.append((cloud_event, response))
             if not is_acknowledged(response):
                 _log.warning("%s record %s refused with %d", self.name, cloud_event.id, response.status)
-                failed.append((cloud_event.id, response.status))
                 if self.stops_on_failure:
                     break
-        return self.report(failed)
+        return outcomes
 
     def report(self, failed: list[tuple[str, int]]) -> Result | None:
         """Lambda's answer for a batch: nothing when all succeeded, else RecordsFailed is raised."""
