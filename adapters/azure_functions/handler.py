@@ -1,0 +1,129 @@
+"""The Azure Functions entry point: one FunctionApp with an HTTP catch-all and event triggers.
+
+``template/function_app.py`` (the file the host indexes) calls :func:`app_from_directory`.
+The artifact is loaded on the first invocation and kept (``functools.cache``); the worker
+already tags log lines with the invocation, so guest stderr needs no extra id.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import azure.functions as func
+
+from adapters.azure_functions.events import (
+    EventRejected,
+    from_blob,
+    from_event_grid,
+    from_queue_message,
+    from_timer,
+)
+from adapters.azure_functions.http import to_http_response, to_request
+from adapters.azure_functions.settings import AzureSettings, read_route_prefix, settings_from_table
+from portable_fn import (
+    CloudEvent,
+    ConfigError,
+    Function,
+    PortableFnError,
+    RequestError,
+    Response,
+    is_acknowledged,
+    locate_config,
+    read_config,
+    spec_from_config,
+)
+
+logger = logging.getLogger(__name__)
+Loader = Callable[[], Function]
+
+
+def cached_loader(config: Path, environ: Mapping[str, str]) -> Loader:
+    """Load the Function a config names on first use, then reuse it. The loader raises PortableFnError."""
+
+    @functools.cache
+    def load() -> Function:
+        return spec_from_config(config, environ).load()
+
+    return load
+
+
+def respond(req: func.HttpRequest, load: Loader, settings: AzureSettings) -> func.HttpResponse:
+    """Run one HTTP request through the guest; every portable_fn error becomes a short error response."""
+    try:
+        function = load()
+    except PortableFnError as exc:
+        logger.error("portable-fn cannot load the function: %s", exc)
+        return to_http_response(Response.text(500, "the function is not available; see the function's logs"))
+    return to_http_response(function.handle(to_request(req, settings.script_name)))
+
+
+def deliver(build: Callable[[], CloudEvent], load: Loader) -> None:
+    """Deliver one event to the guest. Raises EventRejected unless the guest answers 2xx."""
+    try:
+        event = build()
+    except RequestError as exc:
+        raise EventRejected(f"malformed event: {exc}") from exc
+    try:
+        function = load()
+    except PortableFnError as exc:
+        raise EventRejected(f"cannot load the function: {exc}") from exc
+    response = function.handle(event.to_request())
+    if not is_acknowledged(response):
+        detail = response.body[:200].decode("utf-8", "replace").strip()
+        raise EventRejected(f"event {event.id} got {response.status} from the guest ({detail}); the host will retry")
+
+
+def build_app(settings: AzureSettings, load: Loader) -> func.FunctionApp:
+    """A FunctionApp with the triggers ``settings`` names, all delivering to the Function ``load`` returns."""
+    auth_level = func.AuthLevel(settings.auth_level)
+    app = func.FunctionApp(http_auth_level=auth_level)
+    enabled = set(settings.triggers)
+    if "http" in enabled:
+
+        @app.route(route="{*route}", methods=list(func.HttpMethod), auth_level=auth_level)
+        def http(req: func.HttpRequest) -> func.HttpResponse:
+            return respond(req, load, settings)
+
+    if "queue" in enabled:
+
+        @app.queue_trigger(arg_name="msg", queue_name=settings.queue_name, connection=settings.queue_connection)
+        def queue(msg: func.QueueMessage) -> None:
+            deliver(lambda: from_queue_message(msg, settings.queue_name), load)
+
+    if "blob" in enabled:
+
+        @app.blob_trigger(arg_name="blob", path=settings.blob_path, connection=settings.blob_connection)
+        def blob(blob: func.InputStream) -> None:
+            deliver(lambda: from_blob(blob), load)
+
+    if "eventgrid" in enabled:
+
+        @app.event_grid_trigger(arg_name="event")
+        def eventgrid(event: func.EventGridEvent) -> None:
+            deliver(lambda: from_event_grid(event), load)
+
+    if "timer" in enabled:
+
+        @app.timer_trigger(arg_name="timer", schedule=settings.timer_schedule)
+        def timer(timer: func.TimerRequest) -> None:
+            deliver(lambda: from_timer(timer, "timer"), load)
+
+    return app
+
+
+def app_from_directory(directory: Path, environ: Mapping[str, str]) -> func.FunctionApp:
+    """The app ``template/function_app.py`` exposes: config via ``locate_config``, prefix from host.json.
+
+    A config that cannot be read is logged and the defaults are used, so the HTTP function
+    still answers (with a 500 naming the problem in the logs) instead of failing indexing.
+    """
+    config = locate_config(directory, environ)
+    try:
+        settings = settings_from_table(read_config(config).get("azure", {}), read_route_prefix(directory / "host.json"))
+    except ConfigError as exc:
+        logger.error("portable-fn: %s; using the default Azure settings", exc)
+        settings = AzureSettings()
+    return build_app(settings, cached_loader(config, environ))

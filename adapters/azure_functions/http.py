@@ -1,0 +1,86 @@
+"""``func.HttpRequest`` -> Request and Response -> ``func.HttpResponse``.
+
+The worker hands response headers to the host as a plain name -> value map and cookies as
+a separate list, so a repeated header other than Set-Cookie would keep only its last value:
+those are joined with ``", "`` (RFC 9110 list syntax) and every Set-Cookie is kept apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import quote, urlsplit
+
+import azure.functions as func
+
+from portable_fn import Request, Response
+
+logger = logging.getLogger(__name__)
+# Characters left alone when the host hands over a path with raw non-ASCII text ('%' keeps escapes).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+# The host sets these itself; copying the guest's would contradict the body it sends.
+_HOST_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+
+
+def split_script_name(raw_path: str, script_name: str) -> tuple[str, str]:
+    """Split ``/api/items`` into (``/api``, ``/items``); paths outside the prefix keep no script name."""
+    if script_name and (raw_path == script_name or raw_path.startswith(script_name + "/")):
+        return script_name, raw_path[len(script_name) :] or "/"
+    return "", raw_path or "/"
+
+
+def to_request(req: func.HttpRequest, script_name: str) -> Request:
+    """Build the guest's Request from the URL the host reports (query string raw, repeats kept).
+
+    ``req.params`` is not used: it keeps one value per key.
+    """
+    url = urlsplit(req.url)
+    prefix, path = split_script_name(quote(url.path, safe=_PATH_SAFE), script_name)
+    headers = tuple((name, value) for name, value in req.headers.items())
+    scheme = url.scheme or "https"
+    return Request(
+        method=req.method,
+        path=path,
+        query=url.query,
+        headers=headers,
+        body=req.get_body() or b"",
+        script_name=prefix,
+        scheme=scheme,
+        server_name=url.hostname or "localhost",
+        server_port=url.port or (443 if scheme == "https" else 80),
+        remote_addr=client_address(req.headers.get("x-forwarded-for", "")),
+    )
+
+
+def client_address(forwarded_for: str) -> str:
+    """The client IP from the front end's ``X-Forwarded-For`` (``ip:port`` for IPv4), or empty."""
+    first = forwarded_for.split(",", 1)[0].strip()
+    if first.count(":") == 1:
+        return first.split(":", 1)[0]
+    return first.strip("[]")
+
+
+def to_http_response(response: Response) -> func.HttpResponse:
+    """Build the HttpResponse the worker sends to the host, keeping every Set-Cookie."""
+    result = func.HttpResponse(body=response.body, status_code=response.status)
+    joined: dict[str, tuple[str, list[str]]] = {}
+    for name, value in response.headers:
+        key = name.lower()
+        if key == "set-cookie":
+            warn_unparsable_cookie(value)
+            result.headers.add(name, value)
+        elif key not in _HOST_HEADERS:
+            joined.setdefault(key, (name, []))[1].append(value)
+    for name, values in joined.values():
+        result.headers.add(name, ", ".join(values))
+    return result
+
+
+def warn_unparsable_cookie(value: str) -> None:
+    """Log a Set-Cookie line the worker's SimpleCookie parser would silently drop."""
+    try:
+        parsed = SimpleCookie(value)
+    except CookieError:
+        parsed = SimpleCookie()
+    if not parsed:
+        logger.warning("Azure's Python worker cannot parse Set-Cookie %r and will drop it", value)
