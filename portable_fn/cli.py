@@ -331,3 +331,54 @@ def package_gcp(artifact: Path, config: Path | None, out: Path) -> None:
 def package_container(artifact: Path, config: Path | None, out: Path) -> None:
     """Container build context (Dockerfile running the local server)."""
     _run_bundler("local_http", artifact, config, out)
+
+
+@main.group()
+def deploy() -> None:
+    """Deploy a bundle built by ``package``."""
+
+
+@deploy.command("aws")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", envvar="PORTABLE_FN_NAME", default=None, help="Function name [default: config name].")
+@click.option(
+    "-c", "--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), envvar="PORTABLE_FN_CONFIG"
+)
+@click.option("--role", envvar="PORTABLE_FN_AWS_ROLE", default=None, help="Execution role ARN [default: aws.role].")
+@click.option("--region", envvar="AWS_REGION", default=None)
+@click.option("--endpoint-url", envvar="PORTABLE_FN_AWS_ENDPOINT_URL", default=None, help="Another Lambda API.")
+@click.option("--function-url/--no-function-url", default=None, help="Create a public Function URL.")
+def deploy_aws(
+    archive: Path,
+    name: str | None,
+    config: Path | None,
+    role: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    function_url: bool | None,
+) -> None:
+    """Create or update the Lambda function from ARCHIVE (a zip from ``package aws``)."""
+    from adapters.aws_lambda.deploy import Deployment, deploy, lambda_client
+    from portable_fn.config import read_config
+    from portable_fn.provider_config import provider_settings
+
+    try:
+        data = read_config(config) if config else {}
+        aws = provider_settings(data, "aws")
+        deployment = Deployment(
+            name=name or data.get("name") or archive.name.split("-aws-")[0],
+            archive=archive,
+            role=role or aws["role"],
+            runtime=aws["runtime"],
+            architecture=aws["architecture"],
+            memory_mb=aws["memory_mb"],
+            timeout_seconds=aws["timeout_seconds"],
+            environment=aws["environment"],
+            function_url=aws["function_url"] if function_url is None else function_url,
+        )
+        result = deploy(lambda_client(region or aws["region"], endpoint_url), deployment)
+    except PortableFnError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{'created' if result.created else 'updated'} {result.arn}")
+    if result.url:
+        click.echo(f"url: {result.url}")

@@ -23,7 +23,8 @@ from portable_fn.packaging import (
     write_zip,
 )
 
-HANDLER = "adapters.aws_lambda.handler.handler"
+# The template's lambda_function.py loads the Function at import, in Lambda's unbilled init phase.
+HANDLER = "lambda_function.handler"
 MACHINES = {"x86_64": "x86_64", "arm64": "aarch64"}
 
 
@@ -46,6 +47,7 @@ def build_bundle(
     settings = manifest.settings("aws")
     machine = MACHINES[settings["architecture"]]
     staging = stage_in(out)
+    staging.add_template("aws_lambda")
     staging.add_packages("aws_lambda")
     artifact_name = stage_manifest(staging, manifest)
     vendor_wheels(staging, machine, settings["runtime"].removeprefix("python"), wheel_cache=wheel_cache, report=report)

@@ -56,10 +56,14 @@ class Deployed:
 
 
 def lambda_client(region: str | None, endpoint_url: str | None) -> LambdaClient:
-    """A boto3 Lambda client; credentials come from boto3's usual chain."""
+    """A boto3 Lambda client; credentials come from boto3's usual chain. Raises DeployError (no region)."""
     import boto3
+    from botocore.exceptions import BotoCoreError
 
-    client: LambdaClient = boto3.client("lambda", region_name=region, endpoint_url=endpoint_url)
+    try:
+        client: LambdaClient = boto3.client("lambda", region_name=region, endpoint_url=endpoint_url)
+    except BotoCoreError as exc:
+        raise DeployError(f"cannot make a Lambda client: {exc}") from exc
     return client
 
 
