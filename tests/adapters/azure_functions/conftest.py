@@ -33,9 +33,14 @@ def make_app(tmp_path: Path) -> AppFactory:
     return make
 
 
+def user_functions(app: func.FunctionApp) -> dict[str, Callable[..., object]]:
+    """The Python functions the worker would call, by function name (Microsoft's unit-test way).
+
+    ``get_functions`` validates name uniqueness against what it saw before, so call it once per app.
+    """
+    return {str(function.get_function_name()): function.get_user_function() for function in app.get_functions()}
+
+
 def user_function(app: func.FunctionApp, name: str) -> Callable[..., object]:
-    """The Python function the worker would call for function ``name`` (Microsoft's unit-test way)."""
-    for function in app.get_functions():
-        if function.get_function_name() == name:
-            return function.get_user_function()
-    raise AssertionError(f"no function {name!r} in {[f.get_function_name() for f in app.get_functions()]}")
+    """The one Python function registered as ``name``."""
+    return user_functions(app)[name]

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import typing
+from pathlib import Path
 
 import azure.functions as func
-import azure.functions.blob
-import azure.functions.eventgrid
-import azure.functions.http
-import azure.functions.queue
-import azure.functions.timer
 import pytest
 from azure.functions.http import HttpResponseConverter
 from azure.functions.meta import get_binding_registry
 
+from adapters.azure_functions.handler import app_from_directory
+from adapters.azure_functions.http import to_http_response
+from portable_fn import Response
 from tests.adapters.azure_functions.conftest import AppFactory, user_function
 from tests.conftest import parse_echo
 
@@ -27,7 +26,7 @@ def call_http(app: func.FunctionApp, request: func.HttpRequest) -> func.HttpResp
 
 def test_default_triggers_and_bindings(make_app: AppFactory) -> None:
     app = make_app(azure='auth_level = "anonymous"')
-    functions = {f.get_function_name(): json.loads(f.get_function_json())["bindings"] for f in app.get_functions()}
+    functions = {str(f.get_function_name()): json.loads(f.get_function_json())["bindings"] for f in app.get_functions()}
     assert sorted(functions) == ["blob", "eventgrid", "http", "queue"]
     trigger = functions["http"][0]
     assert trigger["route"] == "{*route}"
@@ -42,7 +41,9 @@ def test_configured_triggers_and_names(make_app: AppFactory) -> None:
         azure='triggers = ["http", "timer", "queue"]\nqueue_name = "%JOBS%"\ntimer_schedule = "0 0 * * * *"\n'
         'auth_level = "admin"'
     )
-    functions = {f.get_function_name(): json.loads(f.get_function_json())["bindings"][0] for f in app.get_functions()}
+    functions = {
+        str(f.get_function_name()): json.loads(f.get_function_json())["bindings"][0] for f in app.get_functions()
+    }
     assert sorted(functions) == ["http", "queue", "timer"]
     assert functions["queue"]["queueName"] == "%JOBS%"
     assert functions["timer"]["schedule"] == "0 0 * * * *"
@@ -57,7 +58,7 @@ def test_a_bad_azure_table_falls_back_to_defaults(make_app: AppFactory) -> None:
 def test_annotations_pass_the_workers_binding_checks(make_app: AppFactory) -> None:
     """What the worker does at load: resolve the hints, then ask each binding's converter."""
     app = make_app(azure='triggers = ["http", "queue", "blob", "eventgrid", "timer"]')
-    registry = get_binding_registry()
+    registry = get_binding_registry()  # type: ignore[no-untyped-call]
     for function in app.get_functions():
         hints = typing.get_type_hints(function.get_user_function())
         for binding in json.loads(function.get_function_json())["bindings"]:
@@ -73,7 +74,11 @@ def test_request_reaches_the_guest_exactly(make_app: AppFactory) -> None:
     request = func.HttpRequest(
         method="POST",
         url="https://demo.azurewebsites.net/api/items/a%20b%2Fc?x=1&x=2&y=%26",
-        headers={"content-type": "application/octet-stream", "x-custom": "one, two", "x-forwarded-for": "203.0.113.9:4312"},
+        headers={
+            "content-type": "application/octet-stream",
+            "x-custom": "one, two",
+            "x-forwarded-for": "203.0.113.9:4312",
+        },
         params={"x": "2"},
         body=body,
     )
@@ -121,9 +126,6 @@ def test_every_set_cookie_survives_the_workers_encoding(make_app: AppFactory) ->
 
 
 def test_repeated_headers_are_joined_not_lost() -> None:
-    from adapters.azure_functions.http import to_http_response
-    from portable_fn import Response
-
     response = to_http_response(Response(201, (("X-Tag", "a"), ("Content-Type", "text/csv"), ("x-tag", "b"))))
     wire = HttpResponseConverter.encode(response, expected_type=func.HttpResponse).value
     assert wire["headers"]["X-Tag"].value == "a, b"
@@ -131,14 +133,10 @@ def test_repeated_headers_are_joined_not_lost() -> None:
     assert wire["status_code"].value == "201"
 
 
-def test_missing_artifact_is_a_500_not_a_crash(make_app: AppFactory, tmp_path: typing.Any) -> None:
-    app = make_app()
-    folder = next(p for p in tmp_path.iterdir() if p.is_dir())
-    (folder / "portable-fn.toml").write_text('artifact = "missing.wasm"\n', encoding="utf-8")
-    from adapters.azure_functions.handler import app_from_directory
-
-    broken = app_from_directory(folder, {})
+def test_missing_artifact_is_a_500_not_a_crash(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "portable-fn.toml").write_text('artifact = "missing.wasm"\n', encoding="utf-8")
+    broken = app_from_directory(tmp_path, {})
     response = call_http(broken, func.HttpRequest(method="GET", url="https://h/api/", body=b""))
     assert response.status_code == 500
     assert b"not available" in response.get_body()
-    assert json.dumps(app.get_functions()[0].get_dict_repr())
+    assert "missing.wasm" in caplog.text
