@@ -1,0 +1,77 @@
+"""portable-fn deploy aws against a real moto server on 127.0.0.1: create, update, Function URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from click.testing import CliRunner
+from moto.server import ThreadedMotoServer
+
+from adapters.aws_lambda.deploy import Deployment, DeployError, deploy, lambda_client
+from portable_fn.cli import main
+from tests.conftest import free_port
+
+
+@pytest.fixture
+def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def role(endpoint: str, request: pytest.FixtureRequest) -> str:
+    # moto keeps one in-process backend across servers: a name per test keeps tests independent.
+    iam = boto3.client("iam", endpoint_url=endpoint)
+    trust = '{"Version":"2012-10-17","Statement":[]}'
+    return str(iam.create_role(RoleName=f"portable-fn-{request.node.name}"[:64], AssumeRolePolicyDocument=trust)["Role"]["Arn"])
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    import zipfile
+
+    path = tmp_path / "hello-aws-x86_64.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr("lambda_function.py", "def handler(event, context):\n    return {}\n")
+    return path
+
+
+def test_create_then_update_with_url(endpoint: str, role: str, archive: Path) -> None:
+    client = lambda_client("us-east-1", endpoint)
+    first = deploy(client, Deployment("hello", archive, role, memory_mb=256, function_url=True))
+    assert first.created and first.url and first.url.startswith("http")
+    second = deploy(client, Deployment("hello", archive, role, memory_mb=1024, timeout_seconds=60, function_url=True))
+    assert not second.created and second.url == first.url
+    config = boto3.client("lambda", endpoint_url=endpoint).get_function(FunctionName="hello")["Configuration"]
+    assert (config["MemorySize"], config["Timeout"], config["Handler"]) == (1024, 60, "lambda_function.handler")
+    assert config["Architectures"] == ["x86_64"]
+
+
+def test_create_without_role_is_a_clear_error(endpoint: str, archive: Path) -> None:
+    with pytest.raises(DeployError, match="needs an execution role"):
+        deploy(lambda_client("us-east-1", endpoint), Deployment("norole", archive, None))
+
+
+def test_cli_deploy_reads_the_aws_table(endpoint: str, role: str, archive: Path, tmp_path: Path) -> None:
+    config = tmp_path / "portable-fn.toml"
+    config.write_text(f'name = "cfg"\nartifact = "x.wasm"\n[aws]\nrole = "{role}"\narchitecture = "arm64"\n')
+    result = CliRunner().invoke(
+        main, ["deploy", "aws", str(archive), "-c", str(config), "--endpoint-url", endpoint, "--function-url"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "created arn:aws:lambda:" in result.output and "url: http" in result.output
+    config_seen = boto3.client("lambda", endpoint_url=endpoint).get_function(FunctionName="cfg")["Configuration"]
+    assert config_seen["Architectures"] == ["arm64"]
+
+
+def test_cli_help() -> None:
+    assert "Create or update" in CliRunner().invoke(main, ["deploy", "aws", "--help"]).output
