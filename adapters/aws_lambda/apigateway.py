@@ -36,7 +36,7 @@ class RestApiV1(HttpShape):
         stage_path = context.get("path")
         stage = context.get("stage")
         script_name = ""
-        if isinstance(stage_path, str) and isinstance(stage, str) and stage_path == f"/{stage}{path}":
+        if isinstance(stage_path, str) and isinstance(stage, str) and stage_path == f"/{stage}{event['path']}":
             script_name = f"/{stage}"
         return make_request(
             request_id,

@@ -1,0 +1,140 @@
+"""Every HTTP-shaped public sample reaches the guest exactly as its own fields say; shape detection."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+import pytest
+
+from adapters.aws_lambda.dispatch import SHAPES, find_shape, handle_event
+from adapters.aws_lambda.http_event import HttpShape
+from adapters.aws_lambda.types import UnknownEvent
+from portable_fn import Function
+from tests.conftest import SHARED_EVENTS, parse_echo
+
+EVENTS = Path(__file__).parent / "events"
+SHARED_AWS = sorted((SHARED_EVENTS / "aws").glob("*.json")) if (SHARED_EVENTS / "aws").is_dir() else []
+WITHHELD = {"connection", "authorization", "content-length"}
+
+
+def read_event(path: Path) -> dict[str, Any]:
+    """A JSON event file; public samples may start with a UTF-8 BOM."""
+    event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8-sig"))
+    return event
+
+
+def is_http(path: Path) -> bool:
+    return isinstance(find_shape(read_event(path)), HttpShape)
+
+
+HTTP_SAMPLES = [path.name for path in SHARED_AWS if is_http(path) and "invalid-base64" not in path.name]
+
+
+def guest_view(function: Function, event: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    """Run echo through the adapter; (status, guest env, body the guest read)."""
+    result = handle_event(function, event, None)
+    assert result is not None
+    raw = base64.b64decode(result["body"]) if result["isBase64Encoded"] else result["body"].encode()
+    env, _, body = parse_echo(raw)
+    return result["statusCode"], env, body
+
+
+def event_headers(event: dict[str, Any]) -> dict[str, list[str]]:
+    multi = event.get("multiValueHeaders")
+    if multi:
+        return {name.lower(): list(values) for name, values in multi.items()}
+    return {name.lower(): [value] for name, value in (event.get("headers") or {}).items()}
+
+
+def expected_body(event: dict[str, Any]) -> bytes:
+    body = event.get("body") or ""
+    return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()
+
+
+@pytest.mark.parametrize("name", HTTP_SAMPLES)
+def test_shared_http_event_reaches_guest_as_sent(
+    name: str, shared_events: Path, load_sample: Callable[..., Function]
+) -> None:
+    event = read_event(shared_events / "aws" / name)
+    status, env, body = guest_view(load_sample("echo-c"), event)
+    assert status == 200
+    if event.get("version") == "2.0":
+        assert env["REQUEST_METHOD"] == event["requestContext"]["http"]["method"]
+        assert env["SCRIPT_NAME"] + env["X_RAW_PATH_INFO"] == event["rawPath"]
+        assert env["QUERY_STRING"] == event.get("rawQueryString", "")
+        assert env["REMOTE_ADDR"] == event["requestContext"]["http"]["sourceIp"]
+        if event.get("cookies") and "cookie" not in event_headers(event):
+            assert env["HTTP_COOKIE"] == "; ".join(event["cookies"])
+    else:
+        assert env["REQUEST_METHOD"] == event["httpMethod"]
+        assert env["X_RAW_PATH_INFO"] == event["path"]
+        query = event.get("multiValueQueryStringParameters") or {
+            key: [value] for key, value in (event.get("queryStringParameters") or {}).items()
+        }
+        pairs = [(key, value) for key, values in query.items() for value in values]
+        if "elb" in event["requestContext"]:  # ALB values arrive still encoded and pass through as they are
+            assert env["QUERY_STRING"] == "&".join(f"{key}={value}" for key, value in pairs)
+        else:  # REST values arrive decoded: the rebuilt query must decode back to them
+            assert parse_qsl(env["QUERY_STRING"], keep_blank_values=True) == pairs
+    assert env["PATH_INFO"] == unquote(env["X_RAW_PATH_INFO"])
+    for header, values in event_headers(event).items():
+        key = "HTTP_" + header.upper().replace("-", "_")
+        if header in WITHHELD:
+            assert header == "content-length" or key not in env
+        else:
+            assert env[key] == ", ".join(values), header
+    assert body == expected_body(event)
+    assert env["CONTENT_LENGTH"] == str(len(expected_body(event)))
+
+
+def test_invalid_base64_body_is_a_clear_400(shared_events: Path, load_sample: Callable[..., Function]) -> None:
+    event = read_event(shared_events / "aws" / "apigw-rest-v1-invalid-base64-body.json")
+    result = handle_event(load_sample("echo-c"), event, None)
+    assert result is not None
+    assert result["statusCode"] == 400
+    assert "not valid base64" in result["body"]
+    assert result["multiValueHeaders"]["Content-Type"] == ["text/plain; charset=utf-8"]
+
+
+@pytest.mark.parametrize(
+    ("name", "shape"),
+    [
+        pytest.param("apigw-rest-v1-proxy.json", "API Gateway REST (v1)", id="rest"),
+        pytest.param("apigw-rest-v1-query-encoding.json", "API Gateway REST (v1)", id="rest-no-multivalue"),
+        pytest.param("apigw-http-v2.json", "API Gateway HTTP API (v2)", id="http-api"),
+        pytest.param("function-url-iam.json", "Lambda Function URL", id="function-url"),
+        pytest.param("alb-single-value.json", "ALB (single-value headers)", id="alb-single"),
+        pytest.param("alb-multi-value.json", "ALB (multi-value headers)", id="alb-multi"),
+        pytest.param("sqs.json", "SQS", id="sqs"),
+        pytest.param("sns.json", "SNS", id="sns"),
+        pytest.param("s3-put.json", "S3", id="s3"),
+        pytest.param("dynamodb-stream.json", "DynamoDB Streams", id="dynamodb"),
+        pytest.param("kinesis.json", "Kinesis", id="kinesis"),
+        pytest.param("eventbridge.json", "EventBridge", id="eventbridge"),
+        pytest.param("eventbridge-scheduled.json", "EventBridge", id="eventbridge-scheduled"),
+        pytest.param("cloudwatch-logs.json", "CloudWatch Logs", id="cloudwatch-logs"),
+    ],
+)
+def test_each_sample_is_recognised_as_its_shape(name: str, shape: str, shared_events: Path) -> None:
+    assert find_shape(read_event(shared_events / "aws" / name)).name == shape
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pytest.param(read_event(EVENTS / "unknown.json"), id="unknown-object"),
+        pytest.param([1, 2], id="list"),
+        pytest.param("GET /", id="string"),
+        pytest.param({"Records": []}, id="no-records"),
+    ],
+)
+def test_unknown_event_raises_a_clear_request_error(event: object, load_sample: Callable[..., Function]) -> None:
+    with pytest.raises(UnknownEvent, match="unrecognised Lambda event") as caught:
+        handle_event(load_sample("echo-c"), event, None)
+    assert caught.value.status == 400
+    assert all(shape.name in str(caught.value) for shape in SHAPES)
