@@ -363,8 +363,9 @@ class ComponentProgram(Program):
         run = instance.get_func(store, self._run_index)
         if run is None:
             raise ArtifactError("component's `wasi:cli/run` has no `run` function")
-        if run(store) is not None:
-            raise wasmtime.ExitTrap.__new__(wasmtime.ExitTrap)
+        # `run` returns result<_, _>: wasmtime-py gives a Variant tagged "ok" or "err".
+        if getattr(run(store), "tag", "ok") == "err":
+            raise GuestExit(1)
 
 
 _NO_FINALIZER = ctypes.cast(None, ctypes.CFUNCTYPE(None, ctypes.c_void_p))
