@@ -1,0 +1,64 @@
+"""The Azure function-app zip, unpacked and run in a fresh venv that installed only its requirements.txt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from adapters.azure_functions.bundle import build_bundle
+from portable_fn.packaging import CACHE_DIR, extract_zip
+from tests.conftest import sample_path
+
+# Runs inside the venv, in the unpacked folder, the way the Functions worker indexes function_app.py.
+INVOKE = """
+import logging, sys
+logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+sys.path.insert(0, ".")
+import azure.functions as func
+import function_app
+functions = {f.get_function_name(): f.get_user_function() for f in function_app.app.get_functions()}
+request = func.HttpRequest("GET", "http://localhost/api/hello", headers={"host": "localhost"}, body=b"",
+                           route_params={"route": "hello"})
+response = functions["http"](request)
+sys.stdout.write(f"{response.status_code} {response.get_body().decode()}")
+"""
+
+
+def test_unpacked_app_answers_from_the_precompiled_artifact(tmp_path: Path) -> None:
+    config = tmp_path / "portable-fn.toml"
+    config.write_text('name = "hello"\nartifact = "hello-c.wasm"\n[azure]\nauth_level = "anonymous"\n')
+    bundle = build_bundle(sample_path("hello-c"), config, tmp_path / "out")
+    assert bundle.archive is not None
+    names = set(zipfile.ZipFile(bundle.archive).namelist())
+    assert {"function_app.py", "host.json", "requirements.txt", ".funcignore", "hello-c.wasm"} <= names
+    assert any(name.startswith(f"{CACHE_DIR}/") and "-x86_64-" in name for name in names)
+    assert any("func azure functionapp publish hello" in line for line in bundle.instructions)
+    assert any("az functionapp deployment source config-zip" in line for line in bundle.instructions)
+    app = tmp_path / "app"
+    extract_zip(bundle.archive, app)
+    assert json.loads((app / "host.json").read_text())["extensions"]["http"]["routePrefix"] == "api"
+    python = _venv_with_requirements(tmp_path, app / "requirements.txt")
+    before = sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir())
+    env = {"PATH": os.environ["PATH"]}
+    result = subprocess.run([python, "-B", "-c", INVOKE], cwd=app, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "200 hello\n"
+    assert "compiling instead" not in result.stderr
+    assert sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir()) == before
+
+
+def _venv_with_requirements(tmp_path: Path, requirements: Path) -> str:
+    """A fresh venv with requirements.txt installed from a local wheelhouse (pip's cache fills it)."""
+    wheelhouse = tmp_path / "wheelhouse"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "download", "-r", str(requirements), "-d", str(wheelhouse)], check=True)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    install = [python, "-m", "pip", "-q", "--disable-pip-version-check", "install", "--no-index"]
+    subprocess.run([*install, "--find-links", str(wheelhouse), "-r", str(requirements)], check=True)
+    return python
