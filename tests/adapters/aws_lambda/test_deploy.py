@@ -32,7 +32,9 @@ def role(endpoint: str, request: pytest.FixtureRequest) -> str:
     # moto keeps one in-process backend across servers: a name per test keeps tests independent.
     iam = boto3.client("iam", endpoint_url=endpoint)
     trust = '{"Version":"2012-10-17","Statement":[]}'
-    return str(iam.create_role(RoleName=f"portable-fn-{request.node.name}"[:64], AssumeRolePolicyDocument=trust)["Role"]["Arn"])
+    return str(
+        iam.create_role(RoleName=f"portable-fn-{request.node.name}"[:64], AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    )
 
 
 @pytest.fixture
