@@ -1,0 +1,1 @@
+"""Google Cloud Functions (functions-framework): an HTTP function and a CloudEvent function."""

@@ -1,0 +1,57 @@
+"""functions-framework's CloudEvent (``cloudevents`` SDK) -> portable_fn CloudEvent.
+
+functions-framework has already parsed structured or binary mode and converted legacy
+background events (Pub/Sub, Cloud Storage, Firebase); this keeps every attribute and turns
+the parsed data back into bytes: JSON values as JSON, text as UTF-8, bytes as they are. A
+Pub/Sub event keeps its MessagePublishedData JSON (the message data stays base64 inside it),
+exactly what Eventarc delivers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cloudevents.abstract import CloudEvent as SdkCloudEvent
+
+from portable_fn import CloudEvent
+
+_JSON = "application/json"
+_NAMED = frozenset({"specversion", "id", "source", "type", "time", "subject", "dataschema", "datacontenttype"})
+
+
+class EventRejected(Exception):
+    """Raised when the guest does not acknowledge an event (non-2xx): functions-framework answers 500,
+    and Eventarc / Pub/Sub retry the delivery according to the trigger's retry policy."""
+
+
+def encode_data(data: Any, content_type: str | None) -> tuple[bytes, str | None]:
+    """Bytes for the guest; a JSON value without a type is declared ``application/json``."""
+    if data is None:
+        return b"", content_type
+    if isinstance(data, bytes | bytearray):
+        return bytes(data), content_type
+    if isinstance(data, str) and content_type and "json" not in content_type:
+        return data.encode(), content_type
+    return json.dumps(data).encode(), content_type or _JSON
+
+
+def from_sdk_event(event: SdkCloudEvent) -> CloudEvent:
+    """Map the SDK event functions-framework hands over. Raises RequestError when it is malformed."""
+    attributes = event.get_attributes()
+    data, content_type = encode_data(event.get_data(), attributes.get("datacontenttype"))
+    return CloudEvent(
+        id=str(attributes.get("id") or ""),
+        source=str(attributes.get("source") or ""),
+        type=str(attributes.get("type") or ""),
+        data=data,
+        datacontenttype=content_type,
+        time=attributes.get("time"),
+        subject=attributes.get("subject"),
+        dataschema=attributes.get("dataschema"),
+        extensions=tuple(
+            (name, value if isinstance(value, str) else json.dumps(value))
+            for name, value in attributes.items()
+            if name not in _NAMED
+        ),
+    )

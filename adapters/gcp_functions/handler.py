@@ -1,0 +1,83 @@
+"""The Google Cloud Functions entry points, wired by ``template/main.py`` for functions-framework.
+
+``http`` serves HTTP requests; ``event`` receives CloudEvents (Eventarc, Pub/Sub, Cloud
+Storage, legacy background events converted by functions-framework). The artifact is loaded
+on the first call and kept (``functools.cache``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import flask
+from cloudevents.abstract import CloudEvent as SdkCloudEvent
+from werkzeug.exceptions import BadRequest
+
+from adapters.gcp_functions.events import EventRejected, from_sdk_event
+from adapters.gcp_functions.http import to_flask_response, to_request
+from portable_fn import (
+    Function,
+    PortableFnError,
+    RequestError,
+    Response,
+    is_acknowledged,
+    locate_config,
+    spec_from_config,
+)
+
+logger = logging.getLogger(__name__)
+Loader = Callable[[], Function]
+
+
+def cached_loader(config: Path, environ: Mapping[str, str]) -> Loader:
+    """Load the Function a config names on first use, then reuse it. The loader raises PortableFnError."""
+
+    @functools.cache
+    def load() -> Function:
+        return spec_from_config(config, environ).load()
+
+    return load
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """The two functions a deployment exposes, sharing one lazily loaded Function."""
+
+    load: Loader
+
+    @classmethod
+    def from_directory(cls, directory: Path, environ: Mapping[str, str]) -> Entry:
+        """Entry points for ``$PORTABLE_FN_CONFIG``, else ``portable-fn.toml`` in ``directory``."""
+        return cls(cached_loader(locate_config(directory, environ), environ))
+
+    def http(self, request: flask.Request) -> flask.Response:
+        """One HTTP request through the guest; portable_fn errors become short error responses."""
+        try:
+            function = self.load()
+        except PortableFnError as exc:
+            logger.error("portable-fn cannot load the function: %s", exc)
+            return to_flask_response(Response.text(500, "the function is not available; see the function's logs"))
+        try:
+            response = function.handle(to_request(request, function.limits.max_body_bytes))
+        except RequestError as exc:
+            response = Response.text(exc.status, str(exc))
+        return to_flask_response(response)
+
+    def event(self, event: SdkCloudEvent) -> None:
+        """Deliver one CloudEvent. Raises BadRequest (400) when malformed, EventRejected (500) unless 2xx."""
+        try:
+            portable = from_sdk_event(event)
+        except RequestError as exc:
+            raise BadRequest(description=f"malformed CloudEvent: {exc}") from exc
+        try:
+            function = self.load()
+        except PortableFnError as exc:
+            raise EventRejected(f"cannot load the function: {exc}") from exc
+        response = function.handle(portable.to_request())
+        if not is_acknowledged(response):
+            detail = response.body[:200].decode("utf-8", "replace").strip()
+            raise EventRejected(f"event {portable.id} got {response.status} from the guest ({detail}); will retry")
