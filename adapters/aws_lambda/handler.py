@@ -9,6 +9,7 @@ An optional ``[aws]`` table sets ``text_mime_types``, the content types sent as 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from pathlib import Path
 
@@ -23,6 +24,10 @@ def load_function() -> tuple[Function, HttpOptions]:
     environ = dict(os.environ)
     config = locate_config(Path(environ.get("LAMBDA_TASK_ROOT", ".")), environ)
     spec = spec_from_config(config, environ)
+    guest_log = logging.getLogger("portable_fn.guest")
+    if "AWS_LAMBDA_LOG_LEVEL" not in environ and guest_log.level == logging.NOTSET:
+        # Lambda's root logger stays at WARNING by default; the guest's stderr lines are INFO.
+        guest_log.setLevel(logging.INFO)
     return spec.load(), options_from_config(config)
 
 

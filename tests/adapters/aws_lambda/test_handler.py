@@ -1,0 +1,206 @@
+"""The handler under AWS's real runtime client (awslambdaric) against a local Lambda Runtime API."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.aws_lambda.handler import options_from_config
+from portable_fn import ConfigError
+from tests.adapters.aws_lambda.test_dispatch import EVENTS, read_event
+from tests.conftest import ROOT, parse_echo, sample_path
+
+PREFIX = "/2018-06-01/runtime"
+
+
+@dataclass
+class RuntimeApi:
+    """Lambda Runtime API state: queued invocations and what the runtime answered to each."""
+
+    pending: queue.Queue[tuple[str, bytes, int]] = field(default_factory=queue.Queue)
+    answers: dict[str, queue.Queue[tuple[str, Any]]] = field(default_factory=dict)
+    init_errors: list[Any] = field(default_factory=list)
+
+    def invoke(self, event: object, *, seconds: float = 30.0) -> tuple[str, Any]:
+        """Queue one event; return ("response" | "error", parsed body) once the runtime answers."""
+        request_id = str(uuid.uuid4())
+        self.answers[request_id] = queue.Queue()
+        deadline_ms = int((time.time() + seconds) * 1000)
+        self.pending.put((request_id, json.dumps(event).encode(), deadline_ms))
+        return self.answers[request_id].get(timeout=120)
+
+
+def make_handler(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # Without it every small response waits on delayed ACKs (~50 ms per invoke).
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            assert self.path == f"{PREFIX}/invocation/next"
+            request_id, body, deadline_ms = api.pending.get()
+            self.send_response(200)
+            self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
+            self.send_header("Lambda-Runtime-Deadline-Ms", str(deadline_ms))
+            self.send_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:fn")
+            self.send_header("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0")
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"null")
+            parts = self.path.removeprefix(PREFIX).strip("/").split("/")
+            if parts[:2] == ["init", "error"]:
+                api.init_errors.append(payload)
+            else:
+                _, request_id, kind = parts
+                api.answers[request_id].put((kind, payload))
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    return Handler
+
+
+@dataclass
+class LambdaRuntime:
+    """``python -m awslambdaric`` (a process we started) talking to ``api``."""
+
+    api: RuntimeApi
+    process: subprocess.Popen[bytes]
+    log: str | None = None
+
+    def stop(self) -> str:
+        """Stop the runtime (once) and return everything it printed: its log."""
+        if self.log is None:
+            self.process.kill()
+            self.log = self.process.communicate()[0].decode("utf-8", "replace")
+        return self.log
+
+
+@contextmanager
+def lambda_runtime(tmp_path: Path, artifact: str, timeout_seconds: int = 30) -> Iterator[LambdaRuntime]:
+    """A Runtime API server plus awslambdaric serving ``artifact`` through a temp portable-fn.toml."""
+    config = tmp_path / "portable-fn.toml"
+    config.write_text(f'artifact = "{sample_path(artifact)}"\n[limits]\ntimeout_seconds = {timeout_seconds}\n')
+    api = RuntimeApi()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(api))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "LAMBDA_TASK_ROOT": str(ROOT),
+        "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{server.server_address[1]}",
+        "PORTABLE_FN_CONFIG": str(config),
+    }
+    command = [sys.executable, "-m", "awslambdaric", "adapters.aws_lambda.handler.handler"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    runtime = LambdaRuntime(api, process)
+    try:
+        yield runtime
+    finally:
+        runtime.stop()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def echo_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RuntimeApi]:
+    with lambda_runtime(tmp_path_factory.mktemp("echo"), "echo-c") as runtime:
+        yield runtime.api
+
+
+def decoded(answer: tuple[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    kind, result = answer
+    assert kind == "response", result
+    raw = base64.b64decode(result["body"]) if result["isBase64Encoded"] else result["body"].encode()
+    env, _, body = parse_echo(raw)
+    return result["statusCode"], env, body
+
+
+def test_http_events_answer_end_to_end(echo_runtime: RuntimeApi, shared_events: Path) -> None:
+    for name in ("apigw-http-v2.json", "apigw-rest-v1-multivalue.json", "function-url-base64-body.json"):
+        status, env, body = decoded(echo_runtime.invoke(read_event(shared_events / "aws" / name)))
+        assert status == 200
+        assert env["X_RAW_PATH_INFO"] in ("/my/path", "/")
+        assert body in (b'{"message": "hello world", "username": "tom"}', b"Hello from Lambda!", b"<idk/>")
+    status, env, _ = decoded(echo_runtime.invoke(read_event(EVENTS / "alb-single-value-plus-path.json")))
+    assert (status, env["QUERY_STRING"]) == (200, "q=a%20b%2Bc&k=v+w")
+
+
+def test_bad_events_do_not_stop_the_runtime(echo_runtime: RuntimeApi, shared_events: Path) -> None:
+    kind, result = echo_runtime.invoke(read_event(shared_events / "aws" / "apigw-rest-v1-invalid-base64-body.json"))
+    assert (kind, result["statusCode"]) == ("response", 400)
+    kind, error = echo_runtime.invoke({"hello": "world"})
+    assert kind == "error"
+    assert error["errorType"] == "UnknownEvent"
+    assert "unrecognised Lambda event" in error["errorMessage"]
+    assert decoded(echo_runtime.invoke(read_event(EVENTS / "http-v2-named-stage.json")))[0] == 200
+
+
+def test_sqs_partial_batch_response(echo_runtime: RuntimeApi, shared_events: Path) -> None:
+    assert echo_runtime.invoke(read_event(shared_events / "aws" / "sqs.json")) == (
+        "response",
+        {"batchItemFailures": []},
+    )
+
+
+def test_request_id_reaches_the_guest_log(tmp_path: Path, shared_events: Path) -> None:
+    with lambda_runtime(tmp_path, "stderr-c") as runtime:
+        kind, _ = runtime.api.invoke(read_event(shared_events / "aws" / "function-url-get.json"))
+        assert kind == "response"
+        [request_id] = runtime.api.answers
+        log = runtime.stop()
+    assert f"[{request_id}] guest log line" in log
+
+
+def test_guest_trap_answers_500_and_the_next_invocation_still_works(tmp_path: Path, shared_events: Path) -> None:
+    with lambda_runtime(tmp_path, "trap-wat") as runtime:
+        api = runtime.api
+        event = read_event(shared_events / "aws" / "apigw-http-v2.json")
+        for _ in range(2):
+            kind, result = api.invoke(event)
+            assert (kind, result["statusCode"]) == ("response", 500)
+            assert "trap" in result["body"].lower()
+
+
+def test_remaining_time_caps_the_guest_deadline(tmp_path: Path, shared_events: Path) -> None:
+    # The config allows 250 s, more than the test's own timeout: only Lambda's deadline can stop the loop.
+    with lambda_runtime(tmp_path, "loop-wat", timeout_seconds=250) as runtime:
+        kind, result = runtime.api.invoke(read_event(shared_events / "aws" / "function-url-get.json"), seconds=2.0)
+        assert (kind, result["statusCode"]) == ("response", 504)
+
+
+def test_text_mime_types_come_from_the_aws_table(tmp_path: Path) -> None:
+    config = tmp_path / "portable-fn.toml"
+    config.write_text('artifact = "x.wasm"\n[aws]\ntext_mime_types = ["Application/Octet-Stream"]\n')
+    assert options_from_config(config).text_mime_types == ("application/octet-stream",)
+    config.write_text('artifact = "x.wasm"\n[aws]\ntext_mime_types = "text/"\n')
+    with pytest.raises(ConfigError, match=r"aws\.text_mime_types"):
+        options_from_config(config)
