@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from portable_fn.packaging import (
     Bundle,
@@ -51,7 +52,7 @@ def write_route_prefix(staging: Staging, prefix: str) -> None:
     """Set ``extensions.http.routePrefix`` in the bundle's host.json. Raises BundleError."""
     path = staging.path("host.json")
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig")) if path.exists() else {"version": "2.0"}
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8-sig")) if path.exists() else {"version": "2.0"}
     except ValueError as exc:
         raise BundleError(f"template host.json is not valid JSON: {exc}") from exc
     data.setdefault("extensions", {}).setdefault("http", {})["routePrefix"] = prefix

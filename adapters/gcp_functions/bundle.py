@@ -38,7 +38,7 @@ def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Repo
 
 
 def find_http_target(main: Path) -> str:
-    """The first function in main.py decorated with ``functions_framework.http``.
+    """The first HTTP function in main.py: ``@functions_framework.http`` or ``name = functions_framework.http(f)``.
 
     Raises BundleError when main.py is missing or declares none.
     """
@@ -49,6 +49,10 @@ def find_http_target(main: Path) -> str:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and any(_is_http(item) for item in node.decorator_list):
             return node.name
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _is_http(node.value):
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                return target.id
     raise BundleError("main.py declares no @functions_framework.http function; set gcp.entry_point")
 
 
