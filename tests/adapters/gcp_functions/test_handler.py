@@ -13,8 +13,8 @@ def read(
     base: str,
     method: str,
     target: str,
-    headers: list[tuple[str, str]] = [],
-    body: bytes = b"",  # noqa: B006
+    headers: tuple[tuple[str, str], ...] = (),
+    body: bytes = b"",
 ) -> tuple[int, list[tuple[str, str]], bytes]:
     """One request with the path sent byte for byte and headers (repeats included) in order."""
     url = urlsplit(base)
@@ -33,7 +33,7 @@ def read(
 
 def test_request_reaches_the_guest_exactly(ff_server: Server) -> None:
     body = bytes(range(256))
-    headers = [("X-Tag", "one"), ("X-Tag", "two"), ("Content-Type", "application/octet-stream")]
+    headers = (("X-Tag", "one"), ("X-Tag", "two"), ("Content-Type", "application/octet-stream"))
     status, _, answer = read(ff_server("http", "echo-c"), "PUT", "/items/a%20b%2Fc%25?x=1&x=2&y=%26+z", headers, body)
     assert status == 200
     env, argv, seen = parse_echo(answer)
@@ -50,7 +50,7 @@ def test_request_reaches_the_guest_exactly(ff_server: Server) -> None:
 
 def test_unicode_header_and_path(ff_server: Server) -> None:
     status, _, answer = read(
-        ff_server("http", "echo-c"), "GET", "/caf%C3%A9", [("X-Name", "café".encode().decode("latin-1"))]
+        ff_server("http", "echo-c"), "GET", "/caf%C3%A9", (("X-Name", "café".encode().decode("latin-1")),)
     )
     env, _, _ = parse_echo(answer)
     assert status == 200
