@@ -181,6 +181,29 @@ def precompile(artifact: Path, cache_dir: Path | None) -> None:
 
 
 @main.command()
+@click.argument("app_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("app.wasm"), show_default=True
+)
+@click.option(
+    "--toolchain-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PORTABLE_FN_TOOLCHAIN_DIR",
+    default=None,
+    help="Where npm installs the WASI WIT files [default: ~/.cache/portable_fn/toolchain].",
+)
+def build(app_dir: Path, output: Path, toolchain_dir: Path | None) -> None:
+    """Build APP_DIR/app.py (a WSGI app named `app`, plus requirements.txt) into one .wasm component."""
+    from portable_fn.build import build_python_app
+
+    toolchain = toolchain_dir or default_cache_dir() / "toolchain"
+    try:
+        build_python_app(app_dir, output, toolchain_dir=toolchain, progress=lambda line: click.echo(line, err=True))
+    except PortableFnError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
 @click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-X", "--method", default="GET", show_default=True)
 @click.option("--path", default="/", show_default=True, help="Raw path, may hold ?query.")

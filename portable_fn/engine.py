@@ -353,16 +353,17 @@ class ComponentProgram(Program):
         )
         if interface is None:
             raise ArtifactError("component exports no `wasi:cli/run`: it is not a WASI command")
-        interface_index = component.get_export_index(interface)
-        self._run_index = component.get_export_index("run", interface_index)
+        run_index = component.get_export_index("run", component.get_export_index(interface))
+        if run_index is None:
+            raise ArtifactError(f"component's `{interface}` has no `run` function")
+        self._run_index = run_index
         self._linker = wasmtime.component.Linker(engine.native)
         self._linker.add_wasip2()
 
     def _execute(self, store: wasmtime.Store) -> None:
         instance = self._linker.instantiate(store, self._component)
         run = instance.get_func(store, self._run_index)
-        if run is None:
-            raise ArtifactError("component's `wasi:cli/run` has no `run` function")
+        assert run is not None, "the export index was checked when the component was loaded"
         # `run` returns result<_, _>: wasmtime-py gives a Variant tagged "ok" or "err".
         if getattr(run(store), "tag", "ok") == "err":
             raise GuestExit(1)

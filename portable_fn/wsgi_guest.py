@@ -1,0 +1,58 @@
+"""Guest side of a Python component: runs the user's WSGI app once per ``wasi:cli/run`` call.
+
+Not imported by the host. ``portable-fn build`` bundles this file into the component next to
+the user's ``app.py``; there the standard library's ``wsgiref.handlers.CGIHandler`` runs
+``app.app`` against the WAGI contract: CGI variables and argv in, the body on stdin, the CGI
+response on stdout. The app needs no SDK and the host no new contract.
+
+componentize-py imports this module while it builds the component and snapshots the result,
+so ``app.py`` is imported once, at build time, and every request starts from that snapshot.
+"""
+
+# Only modules imported while the component is built are inside it: load the ones that
+# wsgiref and common frameworks import lazily (werkzeug needs the idna codec).
+import encodings.ascii
+import encodings.idna
+import encodings.latin_1
+import encodings.punycode
+import encodings.utf_8
+import sys
+import traceback
+from wsgiref.handlers import CGIHandler
+
+from app import app as application  # type: ignore[import-not-found]
+from componentize_py_types import Err  # type: ignore[import-not-found]
+from wit_world import exports  # type: ignore[import-not-found]
+from wit_world.imports import environment  # type: ignore[import-not-found]
+
+assert encodings.ascii and encodings.idna and encodings.latin_1 and encodings.punycode and encodings.utf_8
+
+if not callable(application):
+    raise TypeError(f"app.py: `app` must be a WSGI callable, found {type(application).__name__}")
+
+
+def to_wsgi_string(value: str) -> str:
+    """PEP 3333: environ values carry the CGI bytes decoded as latin-1."""
+    return value.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+class Run(exports.Run):  # type: ignore[misc]
+    """The ``wasi:cli/run`` export: one request, then the instance is thrown away."""
+
+    def run(self) -> None:
+        """Serve one request; an app error is a CGI 500 (CGIHandler's), anything worse exits 1."""
+        # os.environ, sys.argv and CGIHandler.os_environ were read at build time: use this run's.
+        sys.argv = list(environment.get_arguments())
+        handler = CGIHandler()
+        handler.os_environ = {}
+        handler.base_env = {name: to_wsgi_string(value) for name, value in environment.get_environment()}
+        try:
+            handler.run(application)
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                raise Err(None) from exc
+        except BaseException as exc:
+            traceback.print_exc()
+            raise Err(None) from exc
+        finally:
+            sys.stdout.flush()
