@@ -19,7 +19,8 @@ from tests.conftest import SHARED_EVENTS, parse_echo
 
 EVENTS = Path(__file__).parent / "events"
 SHARED_AWS = sorted((SHARED_EVENTS / "aws").glob("*.json")) if (SHARED_EVENTS / "aws").is_dir() else []
-WITHHELD = {"connection", "authorization", "content-length"}
+# Never HTTP_* for the guest (WAGI withholds them; Content-* travel as CONTENT_LENGTH/CONTENT_TYPE).
+WITHHELD = {"connection", "authorization", "content-length", "content-type"}
 
 
 def read_event(path: Path) -> dict[str, Any]:
@@ -84,9 +85,11 @@ def test_shared_http_event_reaches_guest_as_sent(
     assert env["PATH_INFO"] == unquote(env["X_RAW_PATH_INFO"])
     for header, values in event_headers(event).items():
         key = "HTTP_" + header.upper().replace("-", "_")
-        if header in WITHHELD:
-            assert header == "content-length" or key not in env
-        else:
+        if header == "content-type":
+            assert env["CONTENT_TYPE"] == values[0]
+        elif header in ("connection", "authorization"):
+            assert key not in env
+        elif header != "content-length":
             assert env[key] == ", ".join(values), header
     assert body == expected_body(event)
     assert env["CONTENT_LENGTH"] == str(len(expected_body(event)))
