@@ -10,6 +10,8 @@ rule per language:
     go     <sample>/*.go               (Debian backports golang-1.23, GOOS=wasip1)
     as     <sample>/as/<sample>.ts     (npm assemblyscript + @assemblyscript/wasi-shim)
     wat    <sample>/<sample>.wat       (wasmtime.wat2wasm, from the host's own dependency)
+    py     python/<sample>/app.py      (`portable-fn build`: componentize-py, WIT from samples/js)
+    js     js/<sample>/<sample>.js     (node js/build.mjs: npm componentize-js, in samples/js)
 
 Builds are incremental: an output newer than its sources and this script is kept.
 A missing toolchain is an error that names the install step; nothing is skipped.
@@ -263,6 +265,49 @@ def c_headers(directory: Path) -> tuple[Path, ...]:
     return tuple(sorted(directory.glob("*.h")))
 
 
+# --- components: samples/python/<sample>/app.py (WSGI) and samples/js/<sample>/<sample>.js ---
+
+COMPONENT_DIRS = {"python": "py", "js": "js"}
+JS_TOOLCHAIN = SAMPLES / "js"
+PORTABLE_FN = REPO / "portable_fn"
+
+
+def check_py() -> str | None:
+    if not (Path(sys.executable).with_name("componentize-py").is_file() or shutil.which("componentize-py")):
+        return "Python components need componentize-py: run `pip install -e '.[dev]'` (pins componentize-py)"
+    return check_js()
+
+
+def check_js() -> str | None:
+    if shutil.which("node") and (JS_TOOLCHAIN / "node_modules" / "@bytecodealliance" / "jco").is_dir():
+        return None
+    return f"Python and JS components need node and samples/js/node_modules: run `{INSTALL}` (npm ci in samples/js)"
+
+
+def build_py(target: Target) -> None:
+    app_dir = target.entry.parent
+    command = [sys.executable, "-m", "portable_fn", "build", app_dir, "-o", target.output]
+    run([*command, "--toolchain-dir", JS_TOOLCHAIN], cwd=REPO)
+
+
+def build_js(target: Target) -> None:
+    run(["node", JS_TOOLCHAIN / "build.mjs", target.entry, target.output], cwd=JS_TOOLCHAIN)
+
+
+def component_targets() -> list[Target]:
+    """samples/python/<sample>/app.py (+ requirements.txt) and samples/js/<sample>/<sample>.js."""
+    targets = []
+    for app in sorted((SAMPLES / "python").glob("*/app.py")):
+        extra = [p for p in (app.parent / "requirements.txt",) if p.exists()]
+        sources = (app, *extra, PORTABLE_FN / "build.py", PORTABLE_FN / "wsgi_guest.py")
+        targets.append(Target(app.parent.name, "py", app, sources))
+    for script in sorted((SAMPLES / "js").glob("*/*.js")):
+        if script.stem == script.parent.name:
+            sources = (script, JS_TOOLCHAIN / "build.mjs", JS_TOOLCHAIN / "package-lock.json")
+            targets.append(Target(script.stem, "js", script, sources))
+    return targets
+
+
 LANGS: dict[str, Lang] = {
     lang.name: lang
     for lang in (
@@ -272,6 +317,8 @@ LANGS: dict[str, Lang] = {
         Lang("go", every("go"), check_go, build_go),
         Lang("as", assemblyscript, check_as, build_as, as_project_files),
         Lang("wat", named("wat"), check_wat, build_wat),
+        Lang("py", lambda _d: (), check_py, build_py),
+        Lang("js", lambda _d: (), check_js, build_js),
     )
 }
 
@@ -280,12 +327,14 @@ def discover() -> list[Target]:
     """Every (sample, language) pair present under samples/."""
     targets = []
     for directory in sorted(p for p in SAMPLES.iterdir() if p.is_dir() and p != OUT and not p.name.startswith(".")):
+        if directory.name in COMPONENT_DIRS:
+            continue
         for lang in LANGS.values():
             found = lang.find(directory)
             if found:
                 sources = tuple(dict.fromkeys((*found, *lang.extra_sources(directory))))
                 targets.append(Target(directory.name, lang.name, found[0], sources))
-    return targets
+    return targets + component_targets()
 
 
 def select(targets: list[Target], only: set[str] | None, langs: set[str] | None) -> list[Target]:

@@ -31,4 +31,6 @@ if ! python3 -m ziglang version >/dev/null 2>&1; then
 fi
 
 (cd "$here/echo/as" && npm ci --no-audit --no-fund --loglevel=error)
+# JS components (componentize-js) and the WASI WIT files (jco) that Python components use too.
+(cd "$here/js" && npm ci --no-audit --no-fund --loglevel=error)
 echo "toolchains ready"
