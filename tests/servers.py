@@ -15,8 +15,12 @@ from tests.conftest import free_port
 class Server:
     """A running `portable-fn serve` process and a way to talk to it."""
 
-    def __init__(self, args: list[str], env: dict[str, str] | None = None, port: int | None = None) -> None:
-        """Start serving; with ``port`` given, the server must find it in the environment itself."""
+    def __init__(
+        self, args: list[str], env: dict[str, str] | None = None, port: int | None = None, probe: str = "/"
+    ) -> None:
+        """Start serving and wait until ``probe`` answers; with ``port`` given, the server must
+        find it in the environment itself."""
+        self.probe = probe
         self.port = port or free_port()
         port_flag = [] if port else ["--port", str(self.port)]
         command = [sys.executable, "-m", "portable_fn", "serve", *args, *port_flag, "--workers", "1"]
@@ -33,7 +37,7 @@ class Server:
                 self.log.close()
                 raise AssertionError(f"server exited early with {self.process.returncode}: {output}")
             try:
-                self.request("GET", "/")
+                self.request("GET", self.probe)
                 return
             except OSError:
                 time.sleep(0.05)

@@ -16,8 +16,10 @@ from portable_fn.http import Request, Response
 from portable_fn.limits import Grants
 
 SERVER_SOFTWARE = "portable_fn/0.1"
-# WAGI never hands these to a guest: credentials and hop-by-hop state.
-_WITHHELD_HEADERS = frozenset({"authorization", "connection"})
+# WAGI never hands these to a guest: credentials and hop-by-hop state. Content-Length and
+# Content-Type already are CONTENT_LENGTH/CONTENT_TYPE (RFC 3875 4.1.18), and not every
+# provider's event carries Content-Length: leaving it out keeps every adapter alike.
+_WITHHELD_HEADERS = frozenset({"authorization", "connection", "content-length", "content-type"})
 _HEADER_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _ENV_HEADER_NAME = re.compile(r"[0-9A-Za-z-]+")
 
