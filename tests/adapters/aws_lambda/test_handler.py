@@ -204,3 +204,13 @@ def test_text_mime_types_come_from_the_aws_table(tmp_path: Path) -> None:
     config.write_text('artifact = "x.wasm"\n[aws]\ntext_mime_types = "text/"\n')
     with pytest.raises(ConfigError, match=r"aws\.text_mime_types"):
         options_from_config(config)
+
+
+def test_the_lambda_import_path_loads_no_other_provider_or_server_library() -> None:
+    code = (
+        "import sys, adapters.aws_lambda.handler\n"
+        "heavy = {'boto3', 'botocore', 'flask', 'werkzeug', 'azure', 'functions_framework', 'gunicorn', 'click'}\n"
+        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == "[]"
