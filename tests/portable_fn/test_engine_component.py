@@ -1,0 +1,126 @@
+"""WASI 0.2 command components (Python via componentize-py, JS via componentize-js) through Function.
+
+They speak the same WAGI contract as the core-module guests: the echo components must give
+exactly what echo-c gives for the same Request. Components compile in seconds, so they are
+loaded once per session from a precompiled cache beside the built samples.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from portable_fn import Function, GuestTimeout, Limits, Request
+from portable_fn.http import header_values
+from tests.conftest import SAMPLES_OUT, parse_echo, sample_path
+
+CACHE = SAMPLES_OUT / ".cwasm-cache"
+ECHO_COMPONENTS = [pytest.param("echo-py", id="python"), pytest.param("echo-js", id="javascript")]
+
+
+@pytest.fixture(scope="session")
+def load_component() -> Callable[..., Function]:
+    """Load a built component sample once per (name, limits), precompiled into samples/out/.cwasm-cache."""
+    loaded: dict[tuple[str, Limits], Function] = {}
+
+    def load(name: str, limits: Limits | None = None) -> Function:
+        key = (name, limits or Limits())
+        if key not in loaded:
+            loaded[key] = Function.load(sample_path(name), limits=key[1], cache_dir=CACHE)
+        return loaded[key]
+
+    return load
+
+
+def request(
+    body: bytes = b"", *, method: str = "POST", path: str = "/items/caf%C3%A9", query: str = "a=1&b=%202"
+) -> Request:
+    headers = (("Host", "fn.example"), ("Content-Type", "application/octet-stream"), ("X-Trace", "t-1"))
+    return Request(method, path, query, headers, body, script_name="/api", request_id="req-1")
+
+
+@pytest.mark.parametrize("name", ECHO_COMPONENTS)
+def test_echo_component_is_a_component(name: str, load_component: Callable[..., Function]) -> None:
+    assert load_component(name).kind == "component"
+
+
+@pytest.mark.parametrize("name", ECHO_COMPONENTS)
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"hello\n", id="text"),
+        pytest.param(bytes(range(256)) * 4096, id="1mb-binary"),
+    ],
+)
+def test_echo_component_answers_byte_for_byte_like_echo_c(
+    name: str, body: bytes, load_component: Callable[..., Function], load_sample: Callable[..., Function]
+) -> None:
+    sent = request(body)
+    expected = load_sample("echo-c").call(sent)
+    answer = load_component(name).call(sent)
+    assert answer.status == expected.status == 200
+    assert answer.headers == expected.headers
+    env, argv, received = parse_echo(answer.body)
+    assert (env, argv) == parse_echo(expected.body)[:2]
+    assert received == body
+    assert env["PATH_INFO"] == "/items/café"
+    assert argv == ["/api", "a=1", "b=%202"]
+    assert answer.body == expected.body
+
+
+@pytest.mark.parametrize("name", ECHO_COMPONENTS)
+def test_each_component_request_gets_a_fresh_instance(name: str, load_component: Callable[..., Function]) -> None:
+    function = load_component(name)
+    first = parse_echo(function.call(request(b"one")).body)
+    second = parse_echo(function.call(request(b"two", query="")).body)
+    assert first[1:] == (["/api", "a=1", "b=%202"], b"one")
+    assert second[1:] == (["/api"], b"two")
+    assert second[0]["QUERY_STRING"] == ""
+
+
+def test_python_json_app_describes_get_and_sums_post(load_component: Callable[..., Function]) -> None:
+    function = load_component("json-py")
+    got = function.call(request(method="GET", path="/x", query="q=1"))
+    assert got.header("content-type") == "application/json"
+    assert json.loads(got.body) == {"method": "GET", "path": "/x", "query": {"q": "1"}}
+    summed = function.call(request(b"[1, 2, 3.5]"))
+    assert (summed.status, json.loads(summed.body)) == (200, {"sum": 6.5})
+    refused = function.call(request(b"{not json"))
+    assert refused.status == 400
+    assert "expected a JSON list" in json.loads(refused.body)["error"]
+
+
+def test_python_cookies_app_sets_three_cookies_like_cookies_c(
+    load_component: Callable[..., Function], load_sample: Callable[..., Function]
+) -> None:
+    answer = load_component("cookies-py").call(request(method="GET"))
+    expected = load_sample("cookies-c").call(request(method="GET"))
+    assert header_values(answer.headers, "set-cookie") == header_values(expected.headers, "set-cookie")
+    assert header_values(answer.headers, "set-cookie") == ["a=1; Path=/", "b=2; HttpOnly", "c=3; Secure; SameSite=Lax"]
+    assert answer.body == expected.body == b"cookies\n"
+
+
+def test_flask_app_runs_inside_the_component(load_component: Callable[..., Function]) -> None:
+    function = load_component("flask-py")
+    greeting = function.call(request(method="GET", path="/", query="who=w%C3%B6rld"))
+    assert (greeting.status, json.loads(greeting.body)) == (200, {"hello": "flask", "args": {"who": "wörld"}})
+    binary = bytes(range(256)) * 256
+    echoed = function.call(request(binary, path="/echo", query=""))
+    assert (echoed.status, echoed.body) == (200, binary)
+    assert function.call(request(method="GET", path="/missing")).status == 404
+
+
+def test_component_past_its_deadline_times_out_and_keeps_serving(load_component: Callable[..., Function]) -> None:
+    function = load_component("loop-py", Limits(timeout_seconds=0.5))
+    with pytest.raises(GuestTimeout):
+        function.call(request(method="GET"))
+    assert function.handle(request(method="GET")).status == 504
+
+
+def test_component_cache_holds_the_precompiled_artifact(load_component: Callable[..., Function]) -> None:
+    load_component("echo-py")
+    assert any(path.suffix == ".cwasm" for path in Path(CACHE).iterdir())
