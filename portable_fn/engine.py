@@ -369,7 +369,7 @@ class ComponentProgram(Program):
             raise GuestExit(1)
 
 
-_NO_FINALIZER = ctypes.cast(None, ctypes.CFUNCTYPE(None, ctypes.c_void_p))
+_NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()  # a NULL function pointer
 
 
 def _wasi_config(invocation: Invocation, stdout_path: str, stderr_path: str) -> wasmtime.WasiConfig:
