@@ -14,6 +14,7 @@ from portable_fn.packaging import (
     Bundle,
     Report,
     check_size,
+    compile_bytecode,
     describe_size,
     precompile,
     read_manifest,
@@ -50,8 +51,10 @@ def build_bundle(
     staging.add_template("aws_lambda")
     staging.add_packages("aws_lambda")
     artifact_name = stage_manifest(staging, manifest)
-    vendor_wheels(staging, machine, settings["runtime"].removeprefix("python"), wheel_cache=wheel_cache, report=report)
+    python_version = settings["runtime"].removeprefix("python")
+    vendor_wheels(staging, machine, python_version, wheel_cache=wheel_cache, report=report)
     precompiled = precompile(staging, artifact_name, machine, isolated=True, runner=runner, report=report)
+    compile_bytecode(staging, python_version, report)
     archive = out / f"{manifest.name}-aws-{settings['architecture']}.zip"
     size = write_zip(staging.root, archive)
     check_size(size, LAMBDA_ZIPPED_LIMIT, LAMBDA_UNZIPPED_LIMIT, "Lambda")

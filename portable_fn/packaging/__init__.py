@@ -4,6 +4,7 @@ Used by each provider's ``adapters/<provider>/bundle.py`` and by the CLI; never 
 """
 
 from portable_fn.packaging.archive import ArchiveSize, extract_zip, list_tree, write_zip
+from portable_fn.packaging.bytecode import compile_bytecode
 from portable_fn.packaging.errors import BundleError
 from portable_fn.packaging.layout import Report, Staging, check_relative
 from portable_fn.packaging.manifest import CACHE_DIR, CONFIG_NAME, Manifest, read_manifest, render_toml, stage_manifest
@@ -35,6 +36,7 @@ __all__ = [
     "Staging",
     "check_relative",
     "check_size",
+    "compile_bytecode",
     "describe_size",
     "extract_zip",
     "host_machine",
