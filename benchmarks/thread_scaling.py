@@ -1,6 +1,6 @@
 """CPU-heavy guest, 1 thread vs 2 threads sharing one Function: wasm runs without the GIL.
 
-    python benchmarks/thread_scaling.py [--rounds 5] [--calls 16] [--n 20000000]
+python benchmarks/thread_scaling.py [--rounds 5] [--calls 16] [--n 20000000]
 """
 
 from __future__ import annotations

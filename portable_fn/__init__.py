@@ -1,11 +1,12 @@
 """portable_fn: run one WebAssembly binary behind every cloud's function runtime."""
 
-from portable_fn.config import locate_config, read_config, spec_from_config
+from portable_fn.config import lazy_function, locate_config, read_config, spec_from_config
 from portable_fn.errors import (
     ArtifactError,
     BadGuestOutput,
     BodyTooLarge,
     ConfigError,
+    EventRejected,
     GuestError,
     GuestExit,
     GuestTimeout,
@@ -15,7 +16,7 @@ from portable_fn.errors import (
     PortableFnError,
     RequestError,
 )
-from portable_fn.events import CloudEvent, is_acknowledged
+from portable_fn.events import CloudEvent, deliver, is_acknowledged
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Headers, Request, Response, header_values, status_line
 from portable_fn.limits import DirGrant, Grants, Limits
@@ -27,6 +28,7 @@ __all__ = [
     "CloudEvent",
     "ConfigError",
     "DirGrant",
+    "EventRejected",
     "Function",
     "FunctionSpec",
     "Grants",
@@ -43,8 +45,10 @@ __all__ = [
     "RequestError",
     "Response",
     "default_cache_dir",
+    "deliver",
     "header_values",
     "is_acknowledged",
+    "lazy_function",
     "locate_config",
     "read_config",
     "spec_from_config",

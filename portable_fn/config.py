@@ -17,13 +17,14 @@ the provider's init phase. Minimal file::
 
 from __future__ import annotations
 
+import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from portable_fn.errors import ConfigError
-from portable_fn.function import FunctionSpec
+from portable_fn.function import Function, FunctionSpec
 from portable_fn.limits import MIB, Grants, Limits
 from portable_fn.provider_config import check_provider_tables
 
@@ -110,3 +111,14 @@ def _string_list(table: Mapping[str, Any], key: str) -> list[str]:
 def locate_config(default_dir: Path, environ: Mapping[str, str]) -> Path:
     """The config an entry point loads: ``$PORTABLE_FN_CONFIG``, else ``portable-fn.toml`` in ``default_dir``."""
     return Path(environ.get("PORTABLE_FN_CONFIG") or default_dir / CONFIG_NAME)
+
+
+def lazy_function(config: Path, environ: Mapping[str, str]) -> Callable[[], Function]:
+    """A loader for an entry point: loads the Function ``config`` describes on first call, then
+    returns the same one. Raises PortableFnError (each call, until loading succeeds)."""
+
+    @functools.cache
+    def load() -> Function:
+        return spec_from_config(config, environ).load()
+
+    return load

@@ -8,6 +8,7 @@ wasmtime is pinned to the version these calls were tested with.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import importlib.metadata
@@ -95,10 +96,8 @@ def _temp_file(directory: str | None, suffix: str) -> str:
 
 def _remove(*paths: str) -> None:
     for path in paths:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass
 
 
 _DeadlineCallback = ctypes.CFUNCTYPE(

@@ -8,6 +8,7 @@
     ├── RequestError           400: the incoming request or event is malformed
     │   └── BodyTooLarge       413: the request body exceeds Limits.max_body_bytes
     └── GuestError             500: the guest failed while handling a request
+        ├── EventRejected      500: an event was not acknowledged (non-2xx): the provider retries
         ├── GuestTrap          500: the guest trapped (unreachable, stack overflow, ...)
         │   └── MemoryLimitExceeded  500: ... after reaching Limits.memory_bytes
         ├── GuestExit          500: the guest exited with a non-zero code
@@ -52,6 +53,13 @@ class BodyTooLarge(RequestError):
 
 class GuestError(PortableFnError):
     """Raised when the guest fails to produce a response."""
+
+
+class EventRejected(GuestError):
+    """Raised when an event cannot be delivered or the guest answers it with a non-2xx status.
+
+    Provider adapters let it propagate so the provider's own retry policy applies.
+    """
 
 
 class GuestTrap(GuestError):

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from portable_fn.errors import RequestError
+from portable_fn.errors import EventRejected, RequestError
+from portable_fn.function import Function
 from portable_fn.http import Request, Response
 
 SPEC_VERSION = "1.0"
@@ -69,3 +70,15 @@ class CloudEvent:
 def is_acknowledged(response: Response) -> bool:
     """A 2xx answer acknowledges an event; anything else asks the provider to retry."""
     return 200 <= response.status < 300
+
+
+def deliver(function: Function, event: CloudEvent, *, timeout: float | None = None) -> Response:
+    """Run one event through the guest and return its 2xx answer.
+
+    Raises EventRejected, naming the event and the guest's status, for any other answer.
+    """
+    response = function.handle(event.to_request(), timeout=timeout)
+    if not is_acknowledged(response):
+        detail = response.body[:200].decode("utf-8", "replace").strip()
+        raise EventRejected(f"event {event.id} got {response.status} from the guest ({detail}); it will be retried")
+    return response

@@ -27,14 +27,6 @@ from portable_fn import CloudEvent, RequestError
 _JSON = "application/json"
 
 
-class EventRejected(Exception):
-    """Raised when an event cannot be delivered or the guest does not acknowledge it (non-2xx).
-
-    The Functions host counts the invocation as failed and retries it (queue: up to
-    maxDequeueCount, then the poison queue; Event Grid: its retry policy, then dead-lettering).
-    """
-
-
 def format_time(moment: datetime | None) -> str | None:
     """RFC 3339 text with ``Z`` for UTC, as CloudEvents writes it."""
     if moment is None:

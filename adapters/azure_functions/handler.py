@@ -1,13 +1,12 @@
 """The Azure Functions entry point: one FunctionApp with an HTTP catch-all and event triggers.
 
 ``template/function_app.py`` (the file the host indexes) calls :func:`app_from_directory`.
-The artifact is loaded on the first invocation and kept (``functools.cache``); the worker
+The artifact is loaded on the first invocation and kept (``portable_fn.lazy_function``); the worker
 already tags log lines with the invocation, so guest stderr needs no extra id.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 import azure.functions as func
 
 from adapters.azure_functions.events import (
-    EventRejected,
     from_blob,
     from_event_grid,
     from_queue_message,
@@ -26,28 +24,19 @@ from adapters.azure_functions.settings import AzureSettings, read_route_prefix, 
 from portable_fn import (
     CloudEvent,
     ConfigError,
+    EventRejected,
     Function,
     PortableFnError,
     RequestError,
     Response,
-    is_acknowledged,
+    deliver,
+    lazy_function,
     locate_config,
     read_config,
-    spec_from_config,
 )
 
 logger = logging.getLogger(__name__)
 Loader = Callable[[], Function]
-
-
-def cached_loader(config: Path, environ: Mapping[str, str]) -> Loader:
-    """Load the Function a config names on first use, then reuse it. The loader raises PortableFnError."""
-
-    @functools.cache
-    def load() -> Function:
-        return spec_from_config(config, environ).load()
-
-    return load
 
 
 def respond(req: func.HttpRequest, load: Loader, settings: AzureSettings) -> func.HttpResponse:
@@ -60,7 +49,7 @@ def respond(req: func.HttpRequest, load: Loader, settings: AzureSettings) -> fun
     return to_http_response(function.handle(to_request(req, settings.script_name)))
 
 
-def deliver(build: Callable[[], CloudEvent], load: Loader) -> None:
+def deliver_event(build: Callable[[], CloudEvent], load: Loader) -> None:
     """Deliver one event to the guest. Raises EventRejected unless the guest answers 2xx."""
     try:
         event = build()
@@ -70,10 +59,7 @@ def deliver(build: Callable[[], CloudEvent], load: Loader) -> None:
         function = load()
     except PortableFnError as exc:
         raise EventRejected(f"cannot load the function: {exc}") from exc
-    response = function.handle(event.to_request())
-    if not is_acknowledged(response):
-        detail = response.body[:200].decode("utf-8", "replace").strip()
-        raise EventRejected(f"event {event.id} got {response.status} from the guest ({detail}); the host will retry")
+    deliver(function, event)
 
 
 def build_app(settings: AzureSettings, load: Loader) -> func.FunctionApp:
@@ -91,25 +77,25 @@ def build_app(settings: AzureSettings, load: Loader) -> func.FunctionApp:
 
         @app.queue_trigger(arg_name="msg", queue_name=settings.queue_name, connection=settings.queue_connection)
         def queue(msg: func.QueueMessage) -> None:
-            deliver(lambda: from_queue_message(msg, settings.queue_name), load)
+            deliver_event(lambda: from_queue_message(msg, settings.queue_name), load)
 
     if "blob" in enabled:
 
         @app.blob_trigger(arg_name="blob", path=settings.blob_path, connection=settings.blob_connection)
         def blob(blob: func.InputStream) -> None:
-            deliver(lambda: from_blob(blob), load)
+            deliver_event(lambda: from_blob(blob), load)
 
     if "eventgrid" in enabled:
 
         @app.event_grid_trigger(arg_name="event")
         def eventgrid(event: func.EventGridEvent) -> None:
-            deliver(lambda: from_event_grid(event), load)
+            deliver_event(lambda: from_event_grid(event), load)
 
     if "timer" in enabled:
 
         @app.timer_trigger(arg_name="timer", schedule=settings.timer_schedule)
         def timer(timer: func.TimerRequest) -> None:
-            deliver(lambda: from_timer(timer, "timer"), load)
+            deliver_event(lambda: from_timer(timer, "timer"), load)
 
     return app
 
@@ -126,4 +112,4 @@ def app_from_directory(directory: Path, environ: Mapping[str, str]) -> func.Func
     except ConfigError as exc:
         logger.error("portable-fn: %s; using the default Azure settings", exc)
         settings = AzureSettings()
-    return build_app(settings, cached_loader(config, environ))
+    return build_app(settings, lazy_function(config, environ))

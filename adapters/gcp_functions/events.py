@@ -20,11 +20,6 @@ _JSON = "application/json"
 _NAMED = frozenset({"specversion", "id", "source", "type", "time", "subject", "dataschema", "datacontenttype"})
 
 
-class EventRejected(Exception):
-    """Raised when the guest does not acknowledge an event (non-2xx): functions-framework answers 500,
-    and Eventarc / Pub/Sub retry the delivery according to the trigger's retry policy."""
-
-
 def encode_data(data: Any, content_type: str | None) -> tuple[bytes, str | None]:
     """Bytes for the guest; a JSON value without a type is declared ``application/json``."""
     if data is None:

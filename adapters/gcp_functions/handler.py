@@ -2,12 +2,11 @@
 
 ``http`` serves HTTP requests; ``event`` receives CloudEvents (Eventarc, Pub/Sub, Cloud
 Storage, legacy background events converted by functions-framework). The artifact is loaded
-on the first call and kept (``functools.cache``).
+on the first call and kept (``portable_fn.lazy_function``).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,30 +16,21 @@ import flask
 from cloudevents.abstract import CloudEvent as SdkCloudEvent
 from werkzeug.exceptions import BadRequest
 
-from adapters.gcp_functions.events import EventRejected, from_sdk_event
+from adapters.gcp_functions.events import from_sdk_event
 from adapters.gcp_functions.http import to_flask_response, to_request
 from portable_fn import (
+    EventRejected,
     Function,
     PortableFnError,
     RequestError,
     Response,
-    is_acknowledged,
+    deliver,
+    lazy_function,
     locate_config,
-    spec_from_config,
 )
 
 logger = logging.getLogger(__name__)
 Loader = Callable[[], Function]
-
-
-def cached_loader(config: Path, environ: Mapping[str, str]) -> Loader:
-    """Load the Function a config names on first use, then reuse it. The loader raises PortableFnError."""
-
-    @functools.cache
-    def load() -> Function:
-        return spec_from_config(config, environ).load()
-
-    return load
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +42,7 @@ class Entry:
     @classmethod
     def from_directory(cls, directory: Path, environ: Mapping[str, str]) -> Entry:
         """Entry points for ``$PORTABLE_FN_CONFIG``, else ``portable-fn.toml`` in ``directory``."""
-        return cls(cached_loader(locate_config(directory, environ), environ))
+        return cls(lazy_function(locate_config(directory, environ), environ))
 
     def http(self, request: flask.Request) -> flask.Response:
         """One HTTP request through the guest; portable_fn errors become short error responses."""
@@ -77,7 +67,4 @@ class Entry:
             function = self.load()
         except PortableFnError as exc:
             raise EventRejected(f"cannot load the function: {exc}") from exc
-        response = function.handle(portable.to_request())
-        if not is_acknowledged(response):
-            detail = response.body[:200].decode("utf-8", "replace").strip()
-            raise EventRejected(f"event {portable.id} got {response.status} from the guest ({detail}); will retry")
+        deliver(function, portable)

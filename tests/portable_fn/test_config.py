@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from portable_fn import ConfigError, Limits, locate_config, spec_from_config
+from portable_fn import ConfigError, Limits, Request, lazy_function, locate_config, spec_from_config
 from portable_fn.limits import MIB
+from tests.conftest import sample_path
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -74,3 +75,16 @@ def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
 def test_locate_config_prefers_the_environment_variable(tmp_path: Path) -> None:
     assert locate_config(tmp_path, {}) == tmp_path / "portable-fn.toml"
     assert locate_config(tmp_path, {"PORTABLE_FN_CONFIG": "/etc/x.toml"}) == Path("/etc/x.toml")
+
+
+def test_lazy_function_loads_once_on_first_call(tmp_path: Path) -> None:
+    config = write(tmp_path, f"artifact = {str(sample_path('hello-c'))!r}\n")
+    load = lazy_function(config, environ={})
+    assert load() is load()
+    assert load().call(Request()).body == b"hello\n"
+
+
+def test_lazy_function_reports_a_bad_config_when_called(tmp_path: Path) -> None:
+    load = lazy_function(write(tmp_path, "artifact = 1\n"), environ={})
+    with pytest.raises(ConfigError, match="'artifact' must name"):
+        load()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from portable_fn import CloudEvent, Function, RequestError, Response, is_acknowledged
+from portable_fn import CloudEvent, EventRejected, Function, RequestError, Response, deliver, is_acknowledged
 from tests.conftest import parse_echo
 
 
@@ -57,3 +57,10 @@ def test_invalid_events_are_request_errors(kwargs: dict[str, object]) -> None:
 @pytest.mark.parametrize(("status", "acknowledged"), [(200, True), (204, True), (302, False), (500, False)])
 def test_only_2xx_acknowledges(status: int, acknowledged: bool) -> None:
     assert is_acknowledged(Response(status)) is acknowledged
+
+
+def test_deliver_returns_a_2xx_answer_and_rejects_anything_else(load_sample: Callable[..., Function]) -> None:
+    guest = load_sample("status-c")
+    assert deliver(guest, CloudEvent(id="ok-1", source="s", type="t", data=b"fine")).status == 200
+    with pytest.raises(EventRejected, match="event bad-1 got 500"):
+        deliver(guest, CloudEvent(id="bad-1", source="s", type="t", data=b"please fail"))

@@ -16,14 +16,13 @@ from azure.functions.queue import QueueMessage
 from azure.functions.timer import TimerRequestConverter
 
 from adapters.azure_functions.events import (
-    EventRejected,
     from_blob,
     from_event_grid,
     from_queue_message,
     from_timer,
 )
 from adapters.azure_functions.handler import app_from_directory
-from portable_fn import CloudEvent, Function
+from portable_fn import CloudEvent, EventRejected, Function
 from tests.adapters.azure_functions.conftest import AppFactory, user_function, user_functions
 from tests.conftest import parse_echo
 
