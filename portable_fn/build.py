@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from portable_fn.errors import PortableFnError
+from portable_fn.errors import BuildError
 
 JCO_PACKAGE = "@bytecodealliance/jco@1.35.0"
 WASI_VERSION = "0.2.12"
@@ -26,10 +26,6 @@ WORLD = f"wasi:cli/command@{WASI_VERSION}"
 GUEST_MODULE = "portable_fn_wsgi_guest"
 _WIT_SUBDIR = Path("node_modules/@bytecodealliance/jco/lib/wit/builtin") / WASI_VERSION
 Progress = Callable[[str], None]
-
-
-class BuildError(PortableFnError):
-    """Raised when the app is not a buildable WSGI app or a build tool is missing or fails."""
 
 
 def build_python_app(

@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,6 +30,7 @@ from wasmtime import _ffi as ffi
 
 from portable_fn.errors import (
     ArtifactError,
+    GuestError,
     GuestExit,
     GuestTimeout,
     GuestTrap,
@@ -53,14 +54,6 @@ class Invocation:
     env: Mapping[bytes, bytes]
     stdin: bytes
     dirs: Sequence[DirGrant] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What one successful run produced."""
-
-    stdout: bytes
-    stderr: bytes
 
 
 @dataclass(slots=True)
@@ -261,10 +254,20 @@ class Program:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def run(self, invocation: Invocation, *, memory_bytes: int, deadline: float, max_output: int) -> Outcome:
-        """Run the command once in a fresh store.
+    def run(
+        self,
+        invocation: Invocation,
+        *,
+        memory_bytes: int,
+        deadline: float,
+        max_output: int,
+        on_stderr: Callable[[bytes], None],
+    ) -> bytes:
+        """Run the command once in a fresh store and return its stdout.
 
-        Raises GuestTrap, MemoryLimitExceeded, GuestExit, GuestTimeout or OutputTooLarge.
+        Whatever the guest wrote to stderr goes to ``on_stderr``, failed runs included (that is
+        where a guest's traceback is). Raises GuestTrap, MemoryLimitExceeded, GuestExit,
+        GuestTimeout or OutputTooLarge.
         """
         self.engine.start_ticker()
         scratch = self.engine.scratch
@@ -281,19 +284,27 @@ class Program:
             if exc.code != 0:
                 raise GuestExit(exc.code) from exc
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
-            if run.breach is GuestTimeout:
-                raise GuestTimeout("guest still running at its deadline") from exc
-            if run.breach is OutputTooLarge:
-                raise OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes") from exc
-            if self._memory_size(store) + _PAGE > memory_bytes:
-                raise MemoryLimitExceeded(
-                    f"guest trapped at the memory cap of {memory_bytes} bytes: {_first_line(exc)}"
-                ) from exc
-            raise GuestTrap(f"guest trapped: {_first_line(exc)}") from exc
+            raise self._explain(exc, store, run.breach, memory_bytes, max_output) from exc
+        finally:
+            stderr = _read_capped(scratch.stderr_path, max_output)
+            if stderr:
+                on_stderr(stderr)
         stdout = _read_capped(scratch.stdout_path, max_output)
         if stdout is None:
             raise OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes")
-        return Outcome(stdout, _read_capped(scratch.stderr_path, max_output) or b"")
+        return stdout
+
+    def _explain(
+        self, exc: Exception, store: wasmtime.Store, breach: type[GuestError] | None, memory_bytes: int, max_output: int
+    ) -> GuestError:
+        """The typed error for a run wasmtime stopped: our own interruption first, then the trap."""
+        if breach is GuestTimeout:
+            return GuestTimeout("guest still running at its deadline")
+        if breach is OutputTooLarge:
+            return OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes")
+        if self._memory_size(store) + _PAGE > memory_bytes:
+            return MemoryLimitExceeded(f"guest trapped at the memory cap of {memory_bytes} bytes: {_first_line(exc)}")
+        return GuestTrap(f"guest trapped: {_first_line(exc)}")
 
     def _execute(self, store: wasmtime.Store) -> None:
         raise NotImplementedError

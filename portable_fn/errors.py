@@ -4,6 +4,7 @@
 
     PortableFnError
     ├── ArtifactError          the .wasm cannot be loaded or is no WASI command
+    ├── BuildError             `portable-fn build` cannot turn an app into a component
     ├── ConfigError            a setting is missing, unknown or of the wrong type
     ├── RequestError           400: the incoming request or event is malformed
     │   └── BodyTooLarge       413: the request body exceeds Limits.max_body_bytes
@@ -33,6 +34,10 @@ class PortableFnError(Exception):
 
 class ArtifactError(PortableFnError):
     """Raised when an artifact cannot be read, compiled or deserialized, or exports no WASI entry point."""
+
+
+class BuildError(PortableFnError):
+    """Raised when the app is not a buildable WSGI app or a build tool is missing or fails."""
 
 
 class ConfigError(PortableFnError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -63,15 +64,14 @@ class Function:
             raise BodyTooLarge(f"request body is {len(request.body)} bytes, the limit is {limits.max_body_bytes}")
         budget = limits.timeout_seconds if timeout is None else min(timeout, limits.timeout_seconds)
         invocation = wagi.to_invocation(request, self.grants)
-        outcome = self._program.run(
+        stdout = self._program.run(
             invocation,
             memory_bytes=limits.memory_bytes,
             deadline=time.monotonic() + budget,
             max_output=limits.max_output_bytes,
+            on_stderr=functools.partial(log_guest_output, request_id=request.request_id),
         )
-        if outcome.stderr:
-            log_guest_output(outcome.stderr, request.request_id)
-        return wagi.parse_output(outcome.stdout)
+        return wagi.parse_output(stdout)
 
     def handle(self, request: Request, *, timeout: float | None = None) -> Response:
         """Like call(), but every portable_fn error becomes a short plain-text error response."""

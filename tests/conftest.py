@@ -13,6 +13,8 @@ from portable_fn import Function, Limits
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_OUT = ROOT / "samples" / "out"
 SHARED_EVENTS = ROOT.parent / "shared" / "events"
+# Precompiled samples kept between sessions: components take seconds to compile.
+SAMPLE_CACHE = SAMPLES_OUT / ".cwasm-cache"
 
 
 def sample_path(name: str) -> Path:
@@ -25,13 +27,14 @@ def sample_path(name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def load_sample() -> Callable[..., Function]:
-    """Load a built sample as a Function, once per (name, limits) for the whole session."""
+    """Load a built sample as a Function, once per (name, limits) for the whole session,
+    precompiled into samples/out/.cwasm-cache."""
     loaded: dict[tuple[str, Limits], Function] = {}
 
     def load(name: str, limits: Limits | None = None) -> Function:
         key = (name, limits or Limits())
         if key not in loaded:
-            loaded[key] = Function.load(sample_path(name), limits=key[1])
+            loaded[key] = Function.load(sample_path(name), limits=key[1], cache_dir=SAMPLE_CACHE)
         return loaded[key]
 
     return load

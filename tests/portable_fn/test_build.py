@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from portable_fn.build import BuildError, build_python_app, check_app, summarize_failure, wasi_wit_dir
+from portable_fn import BuildError
+from portable_fn.build import build_python_app, check_app, summarize_failure, wasi_wit_dir
 from portable_fn.cli import main
 from tests.conftest import ROOT
 

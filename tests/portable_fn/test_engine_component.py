@@ -9,30 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from portable_fn import Function, GuestTimeout, Limits, Request
 from portable_fn.http import header_values
-from tests.conftest import SAMPLES_OUT, parse_echo, sample_path
+from tests.conftest import SAMPLE_CACHE, parse_echo
 
-CACHE = SAMPLES_OUT / ".cwasm-cache"
 ECHO_COMPONENTS = [pytest.param("echo-py", id="python"), pytest.param("echo-js", id="javascript")]
-
-
-@pytest.fixture(scope="session")
-def load_component() -> Callable[..., Function]:
-    """Load a built component sample once per (name, limits), precompiled into samples/out/.cwasm-cache."""
-    loaded: dict[tuple[str, Limits], Function] = {}
-
-    def load(name: str, limits: Limits | None = None) -> Function:
-        key = (name, limits or Limits())
-        if key not in loaded:
-            loaded[key] = Function.load(sample_path(name), limits=key[1], cache_dir=CACHE)
-        return loaded[key]
-
-    return load
 
 
 def request(
@@ -43,8 +27,8 @@ def request(
 
 
 @pytest.mark.parametrize("name", ECHO_COMPONENTS)
-def test_echo_component_is_a_component(name: str, load_component: Callable[..., Function]) -> None:
-    assert load_component(name).kind == "component"
+def test_echo_component_is_a_component(name: str, load_sample: Callable[..., Function]) -> None:
+    assert load_sample(name).kind == "component"
 
 
 @pytest.mark.parametrize("name", ECHO_COMPONENTS)
@@ -57,11 +41,11 @@ def test_echo_component_is_a_component(name: str, load_component: Callable[..., 
     ],
 )
 def test_echo_component_answers_byte_for_byte_like_echo_c(
-    name: str, body: bytes, load_component: Callable[..., Function], load_sample: Callable[..., Function]
+    name: str, body: bytes, load_sample: Callable[..., Function]
 ) -> None:
     sent = request(body)
     expected = load_sample("echo-c").call(sent)
-    answer = load_component(name).call(sent)
+    answer = load_sample(name).call(sent)
     assert answer.status == expected.status == 200
     assert answer.headers == expected.headers
     env, argv, received = parse_echo(answer.body)
@@ -73,8 +57,8 @@ def test_echo_component_answers_byte_for_byte_like_echo_c(
 
 
 @pytest.mark.parametrize("name", ECHO_COMPONENTS)
-def test_each_component_request_gets_a_fresh_instance(name: str, load_component: Callable[..., Function]) -> None:
-    function = load_component(name)
+def test_each_component_request_gets_a_fresh_instance(name: str, load_sample: Callable[..., Function]) -> None:
+    function = load_sample(name)
     first = parse_echo(function.call(request(b"one")).body)
     second = parse_echo(function.call(request(b"two", query="")).body)
     assert first[1:] == (["/api", "a=1", "b=%202"], b"one")
@@ -82,8 +66,8 @@ def test_each_component_request_gets_a_fresh_instance(name: str, load_component:
     assert second[0]["QUERY_STRING"] == ""
 
 
-def test_python_json_app_describes_get_and_sums_post(load_component: Callable[..., Function]) -> None:
-    function = load_component("json-py")
+def test_python_json_app_describes_get_and_sums_post(load_sample: Callable[..., Function]) -> None:
+    function = load_sample("json-py")
     got = function.call(request(method="GET", path="/x", query="q=1"))
     assert got.header("content-type") == "application/json"
     assert json.loads(got.body) == {"method": "GET", "path": "/x", "query": {"q": "1"}}
@@ -94,18 +78,16 @@ def test_python_json_app_describes_get_and_sums_post(load_component: Callable[..
     assert "expected a JSON list" in json.loads(refused.body)["error"]
 
 
-def test_python_cookies_app_sets_three_cookies_like_cookies_c(
-    load_component: Callable[..., Function], load_sample: Callable[..., Function]
-) -> None:
-    answer = load_component("cookies-py").call(request(method="GET"))
+def test_python_cookies_app_sets_three_cookies_like_cookies_c(load_sample: Callable[..., Function]) -> None:
+    answer = load_sample("cookies-py").call(request(method="GET"))
     expected = load_sample("cookies-c").call(request(method="GET"))
     assert header_values(answer.headers, "set-cookie") == header_values(expected.headers, "set-cookie")
     assert header_values(answer.headers, "set-cookie") == ["a=1; Path=/", "b=2; HttpOnly", "c=3; Secure; SameSite=Lax"]
     assert answer.body == expected.body == b"cookies\n"
 
 
-def test_flask_app_runs_inside_the_component(load_component: Callable[..., Function]) -> None:
-    function = load_component("flask-py")
+def test_flask_app_runs_inside_the_component(load_sample: Callable[..., Function]) -> None:
+    function = load_sample("flask-py")
     greeting = function.call(request(method="GET", path="/", query="who=w%C3%B6rld"))
     assert (greeting.status, json.loads(greeting.body)) == (200, {"hello": "flask", "args": {"who": "wörld"}})
     binary = bytes(range(256)) * 256
@@ -114,13 +96,13 @@ def test_flask_app_runs_inside_the_component(load_component: Callable[..., Funct
     assert function.call(request(method="GET", path="/missing")).status == 404
 
 
-def test_component_past_its_deadline_times_out_and_keeps_serving(load_component: Callable[..., Function]) -> None:
-    function = load_component("loop-py", Limits(timeout_seconds=0.5))
+def test_component_past_its_deadline_times_out_and_keeps_serving(load_sample: Callable[..., Function]) -> None:
+    function = load_sample("loop-py", Limits(timeout_seconds=0.5))
     with pytest.raises(GuestTimeout):
         function.call(request(method="GET"))
     assert function.handle(request(method="GET")).status == 504
 
 
-def test_component_cache_holds_the_precompiled_artifact(load_component: Callable[..., Function]) -> None:
-    load_component("echo-py")
-    assert any(path.suffix == ".cwasm" for path in Path(CACHE).iterdir())
+def test_component_cache_holds_the_precompiled_artifact(load_sample: Callable[..., Function]) -> None:
+    load_sample("echo-py")
+    assert any(path.suffix == ".cwasm" for path in SAMPLE_CACHE.iterdir())

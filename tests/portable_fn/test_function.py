@@ -198,3 +198,16 @@ def test_precompiled_artifact_is_reused_and_a_bad_one_falls_back_with_a_warning(
     assert function.call(Request()).body == b"hello\n"
     assert any("compiling instead" in message for message in caplog.messages)
     assert cached.read_bytes() != b"not a precompiled artifact"
+
+
+def test_guest_stderr_is_logged_when_the_guest_fails_too(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    source = tmp_path / "dies.wat"
+    source.write_text(
+        '(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))'
+        ' (memory (export "memory") 1) (data (i32.const 16) "about to die\\n")'
+        ' (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 13))'
+        " (drop (call $w (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8))) unreachable))"
+    )
+    with caplog.at_level(logging.INFO, logger="portable_fn.guest"), pytest.raises(GuestTrap):
+        Function.load(source).call(Request(request_id="r-9"))
+    assert "[r-9] about to die" in caplog.messages
