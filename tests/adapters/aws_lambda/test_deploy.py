@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from moto.server import ThreadedMotoServer
 
-from adapters.aws_lambda.deploy import Deployment, DeployError, deploy, lambda_client
+from adapters.aws_lambda.deploy import DeployError, Deployment, deploy, lambda_client
 from portable_fn.cli import main
 from tests.conftest import free_port
 
