@@ -5,6 +5,8 @@ the provider's init phase. Minimal file::
 
     name = "hello"
     artifact = "hello.wasm"
+    # written by `portable-fn package`: the precompiled artifact, loaded without hashing
+    # precompiled = ".portable_fn_cache/<key>.cwasm"
 
     [limits]
     memory_mb = 256
@@ -29,7 +31,7 @@ from portable_fn.limits import MIB, Grants, Limits
 from portable_fn.provider_config import check_provider_tables
 
 CONFIG_NAME = "portable-fn.toml"
-_TOP_KEYS = {"name", "artifact", "cache_dir", "limits", "grants", "aws", "azure", "gcp", "container"}
+_TOP_KEYS = {"name", "artifact", "cache_dir", "precompiled", "limits", "grants", "aws", "azure", "gcp", "container"}
 _LIMIT_KEYS = {
     "memory_mb": "memory_bytes",
     "timeout_seconds": "timeout_seconds",
@@ -73,8 +75,22 @@ def spec_from_config(path: Path, environ: Mapping[str, str] | None = None) -> Fu
         authorization=bool(grants_table.get("authorization", False)),
         environ=environ,
     )
-    cache_dir = data.get("cache_dir")
-    return FunctionSpec(base / artifact, limits, grants, base / cache_dir if isinstance(cache_dir, str) else None)
+    return FunctionSpec(
+        base / artifact,
+        limits,
+        grants,
+        _optional_path(data, "cache_dir", base),
+        _optional_path(data, "precompiled", base),
+    )
+
+
+def _optional_path(data: Mapping[str, Any], key: str, base: Path) -> Path | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"'{key}' must be a path string, got {value!r}")
+    return base / value
 
 
 def _limits(table: Mapping[str, Any]) -> Limits:

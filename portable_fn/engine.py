@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
-import importlib.metadata
+import functools
 import logging
 import os
-import platform
-import tempfile
 import threading
 import time
+import types
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import wasmtime
-import wasmtime.component
 from wasmtime import _ffi as ffi
+
+if TYPE_CHECKING:
+    import wasmtime.component
 
 from portable_fn.errors import (
     ArtifactError,
@@ -74,16 +74,18 @@ class _Scratch(threading.local):
     """
 
     def __init__(self) -> None:
-        directory = "/dev/shm" if os.path.isdir("/dev/shm") else None
-        self.stdout_path = _temp_file(directory, ".out")
-        self.stderr_path = _temp_file(directory, ".err")
+        # /dev/shm is memory; Lambda has none, so its /tmp it is there.
+        directory = "/dev/shm" if os.path.isdir("/dev/shm") else os.environ.get("TMPDIR", "/tmp")
+        self.stdout_path = _temp_file(directory, f"{id(self)}.out")
+        self.stderr_path = _temp_file(directory, f"{id(self)}.err")
         self.run = _RunState()
         weakref.finalize(self, _remove, self.stdout_path, self.stderr_path)
 
 
-def _temp_file(directory: str | None, suffix: str) -> str:
-    handle, path = tempfile.mkstemp(prefix="portable_fn-", suffix=suffix, dir=directory)
-    os.close(handle)
+def _temp_file(directory: str, suffix: str) -> str:
+    # os.open rather than tempfile: importing tempfile costs ~3 ms of every cold start.
+    path = os.path.join(directory, f"portable_fn-{os.getpid()}-{threading.get_ident()}-{suffix}")
+    os.close(os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
     return path
 
 
@@ -127,7 +129,7 @@ class Engine:
     def fingerprint(self) -> str:
         """What a precompiled artifact must match: wasmtime version, CPU and engine settings."""
         settings = "epoch-pooled" if self.pooled else "epoch"
-        return f"wasmtime{importlib.metadata.version('wasmtime')}-{platform.machine()}-{settings}"
+        return f"wasmtime{_wasmtime_version()}-{os.uname().machine}-{settings}"
 
     def start_ticker(self) -> None:
         """Start the epoch ticker in this process (again after a fork, where threads vanish)."""
@@ -159,6 +161,18 @@ class Engine:
 POOL_SLOTS = 256
 
 
+@functools.cache
+def _wasmtime_version() -> str:
+    """The installed wasmtime-py version, read from its dist-info folder's name.
+
+    importlib.metadata would cost ~15 ms of every cold start. A wrong answer only costs a
+    recompile: deserializing checks the real version and falls back to compiling.
+    """
+    site = Path(wasmtime.__file__).resolve().parent.parent
+    names = sorted(path.name for path in site.glob("wasmtime-*.dist-info"))
+    return names[-1].removeprefix("wasmtime-").removesuffix(".dist-info") if names else "unknown"
+
+
 def _use_pooling_allocator(config: wasmtime.Config) -> None:
     # POOL_SLOTS concurrent instances per engine: far more than a worker's threads. Each
     # slot reserves address space (not memory) for a full 4 GiB linear memory.
@@ -187,28 +201,50 @@ def detect_kind(wasm: bytes) -> ArtifactKind:
     return "module"
 
 
-def compile_artifact(source: Path, cache_dir: Path | None) -> Program:
-    """Compile ``source`` (.wasm or .wat), or deserialize its precompiled form from ``cache_dir``.
+def compile_artifact(source: Path, cache_dir: Path | None, precompiled: Path | None = None) -> Program:
+    """Compile ``source`` (.wasm or .wat), or deserialize its precompiled form.
 
-    Each artifact gets its own engine (and epoch ticker). A cached artifact that does not
-    match this wasmtime, CPU or engine setting is recompiled with one warning and
-    rewritten. Raises ArtifactError.
+    ``precompiled`` names the precompiled file directly (a bundle records it at build time), so
+    the artifact is neither read nor hashed; otherwise ``cache_dir`` is searched by content
+    hash. Each artifact gets its own engine (and epoch ticker). A precompiled file that does
+    not match this wasmtime, CPU or engine setting is recompiled with one warning (and
+    rewritten into ``cache_dir``). Raises ArtifactError.
     """
+    kind = detect_kind(_read(source, 8))
+    engine = Engine(pooled=kind == "module")
+    compiled = _load_cached(engine, kind, precompiled) if precompiled and precompiled.exists() else None
+    if compiled is None:
+        wasm = _read(source)
+        cached = cache_dir / f"{_digest(wasm)}-{engine.fingerprint}.cwasm" if cache_dir else None
+        compiled = _load_cached(engine, kind, cached) if cached and cached.exists() else None
+        if compiled is None:
+            compiled = _compile(engine, kind, wasm, source)
+            if cached is not None:
+                _write_atomically(cached, bytes(compiled.serialize()))
+    if isinstance(compiled, wasmtime.Module):
+        return ModuleProgram(engine, compiled)
+    return ComponentProgram(engine, compiled)
+
+
+def _component_model() -> types.ModuleType:
+    # Imported on first use: it costs ~5 ms of every cold start and core modules never need it.
+    import wasmtime.component
+
+    return wasmtime.component
+
+
+def _read(source: Path, size: int = -1) -> bytes:
     try:
-        wasm = source.read_bytes()
+        with source.open("rb") as stream:
+            return stream.read(size)
     except OSError as exc:
         raise ArtifactError(f"cannot read artifact {source}: {exc.strerror}") from exc
-    kind = detect_kind(wasm)
-    engine = Engine(pooled=kind == "module")
-    cached = cache_dir / f"{hashlib.sha256(wasm).hexdigest()[:32]}-{engine.fingerprint}.cwasm" if cache_dir else None
-    compiled = _load_cached(engine, kind, cached) if cached and cached.exists() else None
-    if compiled is None:
-        compiled = _compile(engine, kind, wasm, source)
-        if cached is not None:
-            _write_atomically(cached, bytes(compiled.serialize()))
-    return (
-        ModuleProgram(engine, compiled) if isinstance(compiled, wasmtime.Module) else ComponentProgram(engine, compiled)
-    )
+
+
+def _digest(wasm: bytes) -> str:
+    import hashlib  # only when looking up by content: bundles name their precompiled file
+
+    return hashlib.sha256(wasm).hexdigest()[:32]
 
 
 def _compile(
@@ -216,7 +252,8 @@ def _compile(
 ) -> wasmtime.Module | wasmtime.component.Component:
     try:
         if kind == "component":
-            return wasmtime.component.Component(engine.native, wasm)
+            component: wasmtime.component.Component = _component_model().Component(engine.native, wasm)
+            return component
         return wasmtime.Module(engine.native, wasm if wasm[:4] == b"\0asm" else wasm.decode("utf-8"))
     except (wasmtime.WasmtimeError, UnicodeDecodeError) as exc:
         raise ArtifactError(f"{source} is not a valid WebAssembly {kind}: {exc}") from exc
@@ -227,7 +264,10 @@ def _load_cached(
 ) -> wasmtime.Module | wasmtime.component.Component | None:
     try:
         if kind == "component":
-            return wasmtime.component.Component.deserialize_file(engine.native, str(path))
+            component: wasmtime.component.Component = _component_model().Component.deserialize_file(
+                engine.native, str(path)
+            )
+            return component
         return wasmtime.Module.deserialize_file(engine.native, str(path))
     except wasmtime.WasmtimeError as exc:
         _log.warning("precompiled artifact %s does not match this host (%s); compiling instead", path, exc)
@@ -235,6 +275,8 @@ def _load_cached(
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    import tempfile  # only when writing a cache file, never on a bundle's cold start
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -367,7 +409,7 @@ class ComponentProgram(Program):
         if run_index is None:
             raise ArtifactError(f"component's `{interface}` has no `run` function")
         self._run_index = run_index
-        self._linker = wasmtime.component.Linker(engine.native)
+        self._linker = _component_model().Linker(engine.native)
         self._linker.add_wasip2()
 
     def _execute(self, store: wasmtime.Store) -> None:
@@ -442,10 +484,7 @@ class ArtifactInfo:
 def describe(source: Path) -> ArtifactInfo:
     """List an artifact's kind, imports and exports. Raises ArtifactError."""
     engine = Engine()
-    try:
-        wasm = source.read_bytes()
-    except OSError as exc:
-        raise ArtifactError(f"cannot read artifact {source}: {exc.strerror}") from exc
+    wasm = _read(source)
     compiled = _compile(engine, detect_kind(wasm), wasm, source)
     if isinstance(compiled, wasmtime.Module):
         imports = tuple(f"{item.module}.{item.name}" for item in compiled.imports)

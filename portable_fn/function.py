@@ -40,13 +40,19 @@ class Function:
         limits: Limits | None = None,
         grants: Grants | None = None,
         cache_dir: str | Path | None = None,
+        precompiled: str | Path | None = None,
     ) -> Function:
-        """Compile ``path`` (.wasm or .wat), or load its precompiled form from ``cache_dir``.
+        """Compile ``path`` (.wasm or .wat), or load its precompiled form.
 
-        Raises ArtifactError when the file is unreadable or not a WASI command.
+        ``precompiled`` names that form directly (bundles do: no hashing at cold start);
+        ``cache_dir`` finds or keeps it by content hash. A precompiled form that does not fit
+        this host is recompiled with one warning. Raises ArtifactError when the file is
+        unreadable or not a WASI command.
         """
         source = Path(path)
-        program = compile_artifact(source, Path(cache_dir) if cache_dir else None)
+        program = compile_artifact(
+            source, Path(cache_dir) if cache_dir else None, Path(precompiled) if precompiled else None
+        )
         return cls(program, limits or Limits(), grants or Grants(), source.name)
 
     @property
@@ -104,7 +110,14 @@ class FunctionSpec:
     limits: Limits = field(default_factory=Limits)
     grants: Grants = field(default_factory=Grants)
     cache_dir: Path | None = None
+    precompiled: Path | None = None
 
     def load(self) -> Function:
         """Load the Function this spec describes. Raises ArtifactError."""
-        return Function.load(self.artifact, limits=self.limits, grants=self.grants, cache_dir=self.cache_dir)
+        return Function.load(
+            self.artifact,
+            limits=self.limits,
+            grants=self.grants,
+            cache_dir=self.cache_dir,
+            precompiled=self.precompiled,
+        )

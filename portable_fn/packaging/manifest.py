@@ -72,6 +72,13 @@ def stage_manifest(staging: Staging, manifest: Manifest) -> str:
     return artifact_name
 
 
+def record_precompiled(staging: Staging, relative: str) -> None:
+    """Name the precompiled artifact in the staged config, so loading it needs no content hash."""
+    data = read_config(staging.path(CONFIG_NAME))
+    data["precompiled"] = relative
+    staging.add_bytes(CONFIG_NAME, render_toml(data).encode())
+
+
 def render_toml(data: Mapping[str, Any]) -> str:
     """Write a config back as TOML: scalars first, then one ``[table]`` each, keys in order.
 

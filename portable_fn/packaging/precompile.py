@@ -17,7 +17,7 @@ from pathlib import Path
 
 from portable_fn.packaging.errors import BundleError
 from portable_fn.packaging.layout import Report, Staging
-from portable_fn.packaging.manifest import CACHE_DIR
+from portable_fn.packaging.manifest import CACHE_DIR, record_precompiled
 
 # Run inside the child: argv = [bundle root, artifact, cache dir, isolated?].
 _SCRIPT = """
@@ -82,5 +82,6 @@ def precompile(
         names = ", ".join(path.name for path in written) or "nothing"
         raise BundleError(f"precompiling for {machine} wrote {names}, expected one {machine} artifact")
     size = written[0].stat().st_size
+    record_precompiled(staging, f"{CACHE_DIR}/{written[0].name}")
     report(f"precompiled {written[0].name} ({size:,} bytes)")
     return Precompiled(written[0], f"precompiled for {machine}")
