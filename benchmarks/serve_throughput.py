@@ -37,6 +37,9 @@ def wait_for(port: int) -> None:
             connection.request("GET", "/")
             assert connection.getresponse().read() == b"hello\n"
             connection.close()
+            # Let every worker finish booting: wrk opens its keep-alive connections at once, and a
+            # worker that is up first would take them all for the whole run.
+            time.sleep(2)
             return
         except OSError:
             time.sleep(0.05)
