@@ -5,6 +5,7 @@
     PortableFnError
     ├── ArtifactError          the .wasm cannot be loaded or is no WASI command
     ├── BuildError             `portable-fn build` cannot turn an app into a component
+    ├── BundleError            `portable-fn package` cannot build a provider bundle
     ├── ConfigError            a setting is missing, unknown or of the wrong type
     ├── RequestError           400: the incoming request or event is malformed
     │   └── BodyTooLarge       413: the request body exceeds Limits.max_body_bytes
@@ -38,6 +39,10 @@ class ArtifactError(PortableFnError):
 
 class BuildError(PortableFnError):
     """Raised when the app is not a buildable WSGI app or a build tool is missing or fails."""
+
+
+class BundleError(PortableFnError):
+    """Raised when a bundle cannot be built: unsafe input, missing template, size past a provider limit."""
 
 
 class ConfigError(PortableFnError):

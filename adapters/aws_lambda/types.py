@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from portable_fn import GuestError, RequestError
+from portable_fn import EventRejected, RequestError
 
 Event = dict[str, Any]
 Result = dict[str, Any]
@@ -42,7 +42,7 @@ class UnknownEvent(RequestError):
     """Raised when an event matches none of the supported Lambda event shapes."""
 
 
-class RecordsFailed(GuestError):
+class RecordsFailed(EventRejected):
     """Raised when the guest refused records of a batch source, so Lambda retries the batch.
 
     ``failed`` holds the identifiers of the refused records, in batch order.

@@ -6,8 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
-from portable_fn import BodyTooLarge, Function, Request, Response
-from portable_fn.http import status_line
+from portable_fn import BodyTooLarge, Function, Request, Response, status_line
 
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]

@@ -3,9 +3,9 @@
 Used by each provider's ``adapters/<provider>/bundle.py`` and by the CLI; never imported at request time.
 """
 
+from portable_fn.errors import BundleError
 from portable_fn.packaging.archive import ArchiveSize, extract_zip, list_tree, write_zip
 from portable_fn.packaging.bytecode import compile_bytecode
-from portable_fn.packaging.errors import BundleError
 from portable_fn.packaging.layout import Report, Staging, check_relative
 from portable_fn.packaging.manifest import CACHE_DIR, CONFIG_NAME, Manifest, read_manifest, render_toml, stage_manifest
 from portable_fn.packaging.precompile import Precompiled, host_machine, precompile

@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from portable_fn.packaging.errors import BundleError
+from portable_fn.errors import BundleError
 
 # 1980-01-01, the earliest time a zip entry can record; SOURCE_DATE_EPOCH-style fixed stamp.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)

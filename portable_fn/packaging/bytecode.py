@@ -7,7 +7,7 @@ import compileall
 import py_compile
 import sys
 
-from portable_fn.packaging.errors import BundleError
+from portable_fn.errors import BundleError
 from portable_fn.packaging.layout import Report, Staging
 
 

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import adapters
 import portable_fn
-from portable_fn.packaging.errors import BundleError
+from portable_fn.errors import BundleError
 
 Report = Callable[[str], None]
 _SKIPPED = {"__pycache__", ".mypy_cache", ".pytest_cache"}

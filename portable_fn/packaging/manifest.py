@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from portable_fn.config import read_config
-from portable_fn.errors import ConfigError
-from portable_fn.packaging.errors import BundleError
+from portable_fn.errors import BundleError, ConfigError
 from portable_fn.packaging.layout import Staging, check_relative
 from portable_fn.provider_config import provider_settings
 

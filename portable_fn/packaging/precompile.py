@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from portable_fn.packaging.errors import BundleError
+from portable_fn.errors import BundleError
 from portable_fn.packaging.layout import Report, Staging
 from portable_fn.packaging.manifest import CACHE_DIR, record_precompiled
 

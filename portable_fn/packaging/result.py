@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from portable_fn.errors import BundleError
 from portable_fn.packaging.archive import ArchiveSize
-from portable_fn.packaging.errors import BundleError
 from portable_fn.packaging.layout import Staging, reset_directory
 from portable_fn.packaging.precompile import Precompiled
 

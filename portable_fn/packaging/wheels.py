@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from portable_fn.packaging.errors import BundleError
+from portable_fn.errors import BundleError
 from portable_fn.packaging.layout import Report, Staging
 
 PLATFORMS = {"x86_64": "manylinux2014_x86_64", "aarch64": "manylinux2014_aarch64"}
