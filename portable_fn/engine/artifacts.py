@@ -1,0 +1,133 @@
+"""Artifacts: tell modules from components, compile or deserialize them, describe them."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import wasmtime
+
+from portable_fn.engine.programs import ArtifactKind, ComponentProgram, ModuleProgram, Program
+from portable_fn.engine.runtime import Engine, component_model
+from portable_fn.errors import ArtifactError
+
+if TYPE_CHECKING:
+    import wasmtime.component
+
+COMPONENT_LAYER = b"\x0d\x00\x01\x00"
+
+
+_log = logging.getLogger("portable_fn.engine")
+
+
+def detect_kind(wasm: bytes) -> ArtifactKind:
+    """Tell a core module from a component by the binary header (WAT text is a module)."""
+    if wasm[:4] == b"\0asm":
+        return "component" if wasm[4:8] == COMPONENT_LAYER else "module"
+    return "module"
+
+
+def compile_artifact(source: Path, cache_dir: Path | None, precompiled: Path | None = None) -> Program:
+    """Compile ``source`` (.wasm or .wat), or deserialize its precompiled form.
+
+    ``precompiled`` names the precompiled file directly (a bundle records it at build time), so
+    the artifact is neither read nor hashed; otherwise ``cache_dir`` is searched by content
+    hash. Each artifact gets its own engine (and epoch ticker). A precompiled file that does
+    not match this wasmtime, CPU or engine setting is recompiled with one warning (and
+    rewritten into ``cache_dir``). Raises ArtifactError.
+    """
+    kind = detect_kind(_read(source, 8))
+    engine = Engine(pooled=kind == "module")
+    compiled = _load_cached(engine, kind, precompiled) if precompiled and precompiled.exists() else None
+    if compiled is None:
+        wasm = _read(source)
+        cached = cache_dir / f"{_digest(wasm)}-{engine.fingerprint}.cwasm" if cache_dir else None
+        compiled = _load_cached(engine, kind, cached) if cached and cached.exists() else None
+        if compiled is None:
+            compiled = _compile(engine, kind, wasm, source)
+            if cached is not None:
+                _write_atomically(cached, bytes(compiled.serialize()))
+    if isinstance(compiled, wasmtime.Module):
+        return ModuleProgram(engine, compiled)
+    return ComponentProgram(engine, compiled)
+
+
+def _read(source: Path, size: int = -1) -> bytes:
+    try:
+        with source.open("rb") as stream:
+            return stream.read(size)
+    except OSError as exc:
+        raise ArtifactError(f"cannot read artifact {source}: {exc.strerror}") from exc
+
+
+def _digest(wasm: bytes) -> str:
+    import hashlib  # only when looking up by content: bundles name their precompiled file
+
+    return hashlib.sha256(wasm).hexdigest()[:32]
+
+
+def _compile(
+    engine: Engine, kind: ArtifactKind, wasm: bytes, source: Path
+) -> wasmtime.Module | wasmtime.component.Component:
+    try:
+        if kind == "component":
+            component: wasmtime.component.Component = component_model().Component(engine.native, wasm)
+            return component
+        return wasmtime.Module(engine.native, wasm if wasm[:4] == b"\0asm" else wasm.decode("utf-8"))
+    except (wasmtime.WasmtimeError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"{source} is not a valid WebAssembly {kind}: {exc}") from exc
+
+
+def _load_cached(
+    engine: Engine, kind: ArtifactKind, path: Path
+) -> wasmtime.Module | wasmtime.component.Component | None:
+    try:
+        if kind == "component":
+            component: wasmtime.component.Component = component_model().Component.deserialize_file(
+                engine.native, str(path)
+            )
+            return component
+        return wasmtime.Module.deserialize_file(engine.native, str(path))
+    except wasmtime.WasmtimeError as exc:
+        _log.warning("precompiled artifact %s does not match this host (%s); compiling instead", path, exc)
+        return None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    import tempfile  # only when writing a cache file, never on a bundle's cold start
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        # A read-only cache (a provider's code directory) only costs the next cold start.
+        _log.warning("cannot write precompiled artifact %s: %s", path, exc)
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactInfo:
+    """What ``inspect`` shows about an artifact."""
+
+    kind: ArtifactKind
+    imports: tuple[str, ...]
+    exports: tuple[str, ...]
+
+
+def describe(source: Path) -> ArtifactInfo:
+    """List an artifact's kind, imports and exports. Raises ArtifactError."""
+    engine = Engine()
+    wasm = _read(source)
+    compiled = _compile(engine, detect_kind(wasm), wasm, source)
+    if isinstance(compiled, wasmtime.Module):
+        imports = tuple(f"{item.module}.{item.name}" for item in compiled.imports)
+        return ArtifactInfo("module", imports, tuple(item.name or "" for item in compiled.exports))
+    component_type = compiled.type
+    return ArtifactInfo(
+        "component", tuple(component_type.imports(engine.native)), tuple(component_type.exports(engine.native))
+    )
