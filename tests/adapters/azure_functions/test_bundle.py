@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 from adapters.azure_functions.bundle import build_bundle
 from portable_fn.packaging import CACHE_DIR, extract_zip
+from tests.bundles import venv_with_requirements
 from tests.conftest import sample_path
 
 # Runs inside the venv, in the unpacked folder, the way the Functions worker indexes function_app.py.
@@ -41,7 +41,7 @@ def test_unpacked_app_answers_from_the_precompiled_artifact(tmp_path: Path) -> N
     app = tmp_path / "app"
     extract_zip(bundle.archive, app)
     assert json.loads((app / "host.json").read_text())["extensions"]["http"]["routePrefix"] == "api"
-    python = _venv_with_requirements(tmp_path, app / "requirements.txt")
+    python = str(venv_with_requirements(tmp_path, app / "requirements.txt") / "bin" / "python")
     before = sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir())
     env = {"PATH": os.environ["PATH"]}
     result = subprocess.run([python, "-B", "-c", INVOKE], cwd=app, env=env, capture_output=True, text=True, check=False)
@@ -49,16 +49,3 @@ def test_unpacked_app_answers_from_the_precompiled_artifact(tmp_path: Path) -> N
     assert result.stdout == "200 hello\n"
     assert "compiling instead" not in result.stderr
     assert sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir()) == before
-
-
-def _venv_with_requirements(tmp_path: Path, requirements: Path) -> str:
-    """A fresh venv with requirements.txt installed from a local wheelhouse (pip's cache fills it)."""
-    wheelhouse = tmp_path / "wheelhouse"
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "download", "-r", str(requirements), "-d", str(wheelhouse)], check=True)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = str(venv / "bin" / "python")
-    install = [python, "-m", "pip", "-q", "--disable-pip-version-check", "install", "--no-index"]
-    subprocess.run([*install, "--find-links", str(wheelhouse), "-r", str(requirements)], check=True)
-    return python

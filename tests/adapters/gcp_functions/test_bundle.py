@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 from adapters.gcp_functions.bundle import build_bundle
 from portable_fn.packaging import CACHE_DIR, extract_zip
+from tests.bundles import get_when_up, venv_with_requirements
 from tests.conftest import free_port, sample_path
 
 
@@ -30,7 +28,7 @@ def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -
     assert any(line.endswith(deploy) for line in bundle.instructions)
     app = tmp_path / "app"
     extract_zip(bundle.archive, app)
-    venv = _venv_with_requirements(tmp_path, app / "requirements.txt")
+    venv = venv_with_requirements(tmp_path, app / "requirements.txt")
     before = sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir())
     port = free_port()
     command = [
@@ -45,32 +43,9 @@ def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -
     env = {"PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "PYTHONDONTWRITEBYTECODE": "1"}
     server = subprocess.Popen(command, cwd=app, env=env, stderr=subprocess.PIPE, text=True)
     try:
-        assert _get_when_up(f"http://127.0.0.1:{port}/hello") == b"hello\n"
+        assert get_when_up(f"http://127.0.0.1:{port}/hello") == b"hello\n"
     finally:
         server.send_signal(signal.SIGTERM)
         _, stderr = server.communicate(timeout=60)
     assert "compiling instead" not in stderr
     assert sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir()) == before
-
-
-def _venv_with_requirements(tmp_path: Path, requirements: Path) -> Path:
-    """A fresh venv with requirements.txt installed from a local wheelhouse (pip's cache fills it)."""
-    wheelhouse = tmp_path / "wheelhouse"
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "download", "-r", str(requirements), "-d", str(wheelhouse)], check=True)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    install = [str(venv / "bin" / "python"), "-m", "pip", "-q", "--disable-pip-version-check", "install", "--no-index"]
-    subprocess.run([*install, "--find-links", str(wheelhouse), "-r", str(requirements)], check=True)
-    return venv
-
-
-def _get_when_up(url: str) -> bytes:
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                data: bytes = response.read()
-                return data
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered")

@@ -7,12 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from adapters.local_http.bundle import build_bundle
 from portable_fn.packaging import CACHE_DIR
+from tests.bundles import get_when_up
 from tests.conftest import free_port, sample_path
 
 
@@ -36,21 +35,10 @@ def test_context_entry_command_serves_on_port_and_stops_on_sigterm(tmp_path: Pat
     command += [arg.replace("/app/", f"{context}/") for arg in cmd]
     server = subprocess.Popen(command, cwd=context, env=env, stderr=subprocess.PIPE, text=True)
     try:
-        body = _get_when_up(f"http://127.0.0.1:{port}/")
+        body = get_when_up(f"http://127.0.0.1:{port}/")
         assert body == b"hello\n"
     finally:
         server.send_signal(signal.SIGTERM)
         _, stderr = server.communicate(timeout=60)
     assert server.returncode == 0, stderr
     assert "compiling instead" not in stderr
-
-
-def _get_when_up(url: str) -> bytes:
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                data: bytes = response.read()
-                return data
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered")
