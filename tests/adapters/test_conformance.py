@@ -157,3 +157,10 @@ def test_guest_sees_the_adapters_prefix_as_script_name(servers: Servers) -> None
         _, _, body = send(servers["echo-c", adapter], adapter, Case("GET", "/x"))
         env, _, _ = parse_echo(body)
         assert (env["SCRIPT_NAME"], env["PATH_INFO"]) == (PREFIX.get(adapter, ""), "/x"), adapter
+
+
+def test_binary_response_comes_back_byte_exact_everywhere(servers: Servers) -> None:
+    for adapter in ADAPTERS:
+        status, headers, body = send(servers["binary-c", adapter], adapter, Case("GET", "/"))
+        assert (status, body) == (200, bytes(range(256))), adapter
+        assert ("content-type", "application/octet-stream") in headers, adapter
