@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -31,6 +32,8 @@ EMULATORS = {
     "azure": "adapters.azure_functions.emulate",
     "gcp": "adapters.gcp_functions.emulate",
 }
+# ``invoke --event``: each adapter package has an ``invoke`` module exposing invoke_event(function, event).
+EVENT_ADAPTERS = {"aws": "aws_lambda", "azure": "azure_functions", "gcp": "gcp_functions"}
 
 
 def demo_artifact() -> Path:
@@ -210,12 +213,33 @@ def build(app_dir: Path, output: Path, toolchain_dir: Path | None) -> None:
 @click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'")
 @click.option("-d", "--data", default=None, help="Request body, or @FILE to read it from a file.")
 @click.option("-i", "--include", is_flag=True, help="Show the status line and headers, like curl -i.")
+@click.option(
+    "--event",
+    "event_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A native event JSON file, run through --provider's adapter; prints its result as JSON. "
+    "aws: any Lambda event; gcp: CloudEvent (structured) or legacy background event; "
+    "azure: Event Grid event(s) only (queue, blob and timer triggers have no event file).",
+)
+@click.option("--provider", type=click.Choice(sorted(EVENT_ADAPTERS)), default=None, help="Adapter for --event.")
 @function_options
 def invoke(
-    artifact: Path, method: str, path: str, headers: tuple[str, ...], data: str | None, include: bool, **options: Any
+    artifact: Path,
+    method: str,
+    path: str,
+    headers: tuple[str, ...],
+    data: str | None,
+    include: bool,
+    event_file: Path | None,
+    provider: str | None,
+    **options: Any,
 ) -> None:
-    """Run ARTIFACT once for one request and print the response body."""
+    """Run ARTIFACT once for one request and print the response body, or once for one --event."""
     spec = build_spec(artifact, options)
+    if event_file is not None or provider is not None:
+        _invoke_event(spec, event_file, provider)
+        return
     request = Request(
         method.upper(), *_split_target(path), headers=tuple(_parse_header(h) for h in headers), body=_read_body(data)
     )
@@ -229,6 +253,31 @@ def invoke(
         out.write(b"".join(f"{name}: {value}\r\n".encode("latin-1") for name, value in response.headers) + b"\r\n")
     out.write(response.body)
     out.flush()
+
+
+def _invoke_event(spec: FunctionSpec, event_file: Path | None, provider: str | None) -> None:
+    """Run one native event file through ``provider``'s adapter and print the result as JSON."""
+    if event_file is None or provider is None:
+        raise click.UsageError("--event and --provider go together")
+    context = click.get_current_context()
+    conflicting = [f"--{name}" for name in ("method", "path", "header", "data", "include") if _given(context, name)]
+    if conflicting:
+        raise click.UsageError(f"--event cannot be combined with {', '.join(conflicting)}")
+    try:
+        event = json.loads(event_file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise click.UsageError(f"cannot read --event file {str(event_file)!r}: {exc}") from exc
+    module = importlib.import_module(f"adapters.{EVENT_ADAPTERS[provider]}.invoke")
+    try:
+        result = module.invoke_event(spec.load(), event)
+    except PortableFnError as exc:
+        raise click.ClickException(f"{type(exc).__name__} ({exc.status}): {exc}") from exc
+    click.echo(json.dumps(result, indent=2))
+
+
+def _given(context: click.Context, name: str) -> bool:
+    source = context.get_parameter_source("headers" if name == "header" else name)
+    return source not in (None, click.core.ParameterSource.DEFAULT)
 
 
 def _split_target(target: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,25 @@ def test_precompile_writes_the_cache(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["precompile", str(sample_path("hello-c")), "--cache-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("*.cwasm"))) == 1
+
+
+def test_invoke_event_reads_bom_files_and_rejects_bad_json_and_mixed_options(tmp_path: Path) -> None:
+    base = ["invoke", str(sample_path("echo-c")), "--no-cache", "--provider", "gcp", "--event"]
+    event = {"specversion": "1.0", "id": "1", "source": "/s", "type": "t", "data": {"a": 1}}
+    good = tmp_path / "bom.json"
+    good.write_text(json.dumps(event), encoding="utf-8-sig")
+    result = CliRunner().invoke(main, [*base, str(good)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"acknowledged": True, "status": 200}
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": ', encoding="utf-8")
+    result = CliRunner().invoke(main, [*base, str(bad)])
+    assert result.exit_code == 2
+    assert f"cannot read --event file {str(bad)!r}" in result.output
+    assert "Expecting value" in result.output
+    result = CliRunner().invoke(main, [*base, str(good), "-X", "POST", "-d", "x"])
+    assert result.exit_code == 2
+    assert "--event cannot be combined with --method, --data" in result.output
+    result = CliRunner().invoke(main, [*base[:-3], "--event", str(good)])
+    assert result.exit_code == 2
+    assert "--event and --provider go together" in result.output
