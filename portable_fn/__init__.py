@@ -22,6 +22,7 @@ from portable_fn.events import CloudEvent, deliver, is_acknowledged
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Headers, Request, Response, header_values, status_line
 from portable_fn.limits import DirGrant, Grants, Limits
+from portable_fn.provider_config import provider_settings
 
 __all__ = [
     "ArtifactError",
@@ -54,6 +55,7 @@ __all__ = [
     "is_acknowledged",
     "lazy_function",
     "locate_config",
+    "provider_settings",
     "read_config",
     "spec_from_config",
     "status_line",

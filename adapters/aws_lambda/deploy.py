@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from adapters.aws_lambda.bundle import HANDLER
-from portable_fn import PortableFnError
+from portable_fn import PortableFnError, provider_settings
 
 
 class DeployError(PortableFnError):
@@ -44,6 +44,7 @@ class Deployment:
     timeout_seconds: int = 30
     environment: Mapping[str, str] = field(default_factory=dict)
     function_url: bool = False
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,34 @@ class Deployed:
     arn: str
     created: bool
     url: str | None
+
+
+def deployment_from_config(
+    archive: Path,
+    config: Mapping[str, Any],
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    function_url: bool | None = None,
+) -> Deployment:
+    """The Deployment a parsed ``portable-fn.toml`` describes; explicit arguments win over its ``[aws]`` table.
+
+    The name defaults to the config's ``name``, then to the archive's (``NAME-aws-ARCH.zip``).
+    Raises ConfigError for a bad ``[aws]`` value.
+    """
+    aws = provider_settings(config, "aws")
+    return Deployment(
+        name=name or config.get("name") or archive.name.split("-aws-")[0],
+        archive=archive,
+        role=role or aws["role"],
+        runtime=aws["runtime"],
+        architecture=aws["architecture"],
+        memory_mb=aws["memory_mb"],
+        timeout_seconds=aws["timeout_seconds"],
+        environment=aws["environment"],
+        function_url=aws["function_url"] if function_url is None else function_url,
+        region=aws["region"],
+    )
 
 
 def lambda_client(region: str | None, endpoint_url: str | None) -> LambdaClient:

@@ -1,4 +1,4 @@
-"""The ``portable-fn`` command line: it parses options and calls one plain function per command."""
+"""Commands that run a guest on this machine: serve, invoke, inspect, precompile, build."""
 
 from __future__ import annotations
 
@@ -10,19 +10,18 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from portable_fn.errors import PortableFnError
+from portable_fn.cli.root import build_spec, function_options, main, reported_errors
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Request, status_line
-from portable_fn.limits import MIB, Grants, Limits
 
-F = TypeVar("F", bound=Callable[..., Any])
 AppFactory = Callable[[FunctionSpec], Callable[..., Any]]
+
+
 # Each module exposes build_app(spec, shape=NAME) -> WSGI app.
 EMULATORS = {
     "aws-rest": "adapters.aws_lambda.emulate",
@@ -32,83 +31,10 @@ EMULATORS = {
     "azure": "adapters.azure_functions.emulate",
     "gcp": "adapters.gcp_functions.emulate",
 }
+
+
 # ``invoke --event``: each adapter package has an ``invoke`` module exposing invoke_event(function, event).
 EVENT_ADAPTERS = {"aws": "aws_lambda", "azure": "azure_functions", "gcp": "gcp_functions"}
-
-
-def demo_artifact() -> Path:
-    """The bundled hello sample, served when no artifact is named."""
-    return Path(str(resources.files("portable_fn") / "demo" / "hello.wasm"))
-
-
-def function_options(command: F) -> F:
-    """The options every command that loads a Function shares: limits, grants, cache."""
-    decorators = [
-        click.option("--memory-mb", type=click.IntRange(1), default=256, show_default=True, help="Guest memory cap."),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0.001),
-            default=30.0,
-            show_default=True,
-            help="Wall-clock seconds per request.",
-        ),
-        click.option(
-            "--max-body-mb",
-            type=click.FloatRange(min=0.001),
-            default=6.0,
-            show_default=True,
-            help="Largest request body accepted.",
-        ),
-        click.option(
-            "--env",
-            "env_names",
-            multiple=True,
-            metavar="NAME",
-            help="Pass this host env var to the guest (repeatable). Nothing is passed by default.",
-        ),
-        click.option(
-            "--dir",
-            "dirs",
-            multiple=True,
-            metavar="GUEST=HOST",
-            help="Let the guest read HOST at GUEST, read-only (repeatable).",
-        ),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            envvar="PORTABLE_FN_CACHE_DIR",
-            default=None,
-            help="Precompiled artifacts [default: ~/.cache/portable_fn].",
-        ),
-        click.option("--no-cache", is_flag=True, help="Compile every time; write no precompiled artifact."),
-    ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
-
-
-def build_spec(artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
-    """Turn parsed options into a FunctionSpec. Raises click.UsageError on a bad --dir."""
-    dirs: dict[str, str] = {}
-    for item in options.pop("dirs"):
-        guest, separator, host = item.partition("=")
-        if not separator or not guest.startswith("/"):
-            raise click.UsageError(f"--dir expects GUEST=HOST with an absolute GUEST path, got {item!r}")
-        dirs[guest] = host
-    limits = Limits(
-        memory_bytes=options.pop("memory_mb") * MIB,
-        timeout_seconds=options.pop("timeout"),
-        max_body_bytes=int(options.pop("max_body_mb") * MIB),
-    )
-    grants = Grants.from_host(options.pop("env_names"), dirs)
-    cache_dir = None if options.pop("no_cache") else (options.pop("cache_dir") or default_cache_dir())
-    return FunctionSpec(artifact or demo_artifact(), limits, grants, cache_dir)
-
-
-@click.group()
-@click.version_option(package_name="portable-fn")
-def main() -> None:
-    """Run one WebAssembly function locally and on every cloud."""
 
 
 @main.command()
@@ -177,10 +103,8 @@ def _precompile_in_child(spec: FunctionSpec) -> None:
 )
 def precompile(artifact: Path, cache_dir: Path | None) -> None:
     """Compile ARTIFACT for this machine into the cache, so loading it takes milliseconds."""
-    try:
+    with reported_errors():
         Function.load(artifact, cache_dir=cache_dir or default_cache_dir())
-    except PortableFnError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -200,10 +124,8 @@ def build(app_dir: Path, output: Path, toolchain_dir: Path | None) -> None:
     from portable_fn.build import build_python_app
 
     toolchain = toolchain_dir or default_cache_dir() / "toolchain"
-    try:
+    with reported_errors():
         build_python_app(app_dir, output, toolchain_dir=toolchain, progress=lambda line: click.echo(line, err=True))
-    except PortableFnError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -243,10 +165,8 @@ def invoke(
     request = Request(
         method.upper(), *_split_target(path), headers=tuple(_parse_header(h) for h in headers), body=_read_body(data)
     )
-    try:
+    with reported_errors(with_status=True):
         response = spec.load().call(request)
-    except PortableFnError as exc:
-        raise click.ClickException(f"{type(exc).__name__} ({exc.status}): {exc}") from exc
     out = sys.stdout.buffer
     if include:
         out.write(f"HTTP/1.1 {status_line(response.status)}\r\n".encode())
@@ -268,10 +188,8 @@ def _invoke_event(spec: FunctionSpec, event_file: Path | None, provider: str | N
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise click.UsageError(f"cannot read --event file {str(event_file)!r}: {exc}") from exc
     module = importlib.import_module(f"adapters.{EVENT_ADAPTERS[provider]}.invoke")
-    try:
+    with reported_errors(with_status=True):
         result = module.invoke_event(spec.load(), event)
-    except PortableFnError as exc:
-        raise click.ClickException(f"{type(exc).__name__} ({exc.status}): {exc}") from exc
     click.echo(json.dumps(result, indent=2))
 
 
@@ -309,10 +227,8 @@ def inspect(artifact: Path) -> None:
     """Show ARTIFACT's kind, ABI, size, imports and exports."""
     from portable_fn.engine import describe
 
-    try:
+    with reported_errors():
         info = describe(artifact)
-    except PortableFnError as exc:
-        raise click.ClickException(str(exc)) from exc
     data = artifact.read_bytes()
     is_command = "_start" in info.exports or any(name.startswith("wasi:cli/run@") for name in info.exports)
     rows = [
@@ -326,131 +242,3 @@ def inspect(artifact: Path) -> None:
     width = max(len(key) for key, _ in rows)
     for key, value in rows:
         click.echo(f"{key:<{width}}  {value}")
-
-
-def _package_options(command: F) -> F:
-    """ARTIFACT, --config and --out, shared by every ``package`` subcommand."""
-    command = click.option(
-        "-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True
-    )(command)
-    command = click.option(
-        "-c",
-        "--config",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        envvar="PORTABLE_FN_CONFIG",
-        default=None,
-        help="portable-fn.toml [default: none, defaults apply].",
-    )(command)
-    return click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))(command)
-
-
-def _run_bundler(provider: str, artifact: Path, config: Path | None, out: Path, **options: Any) -> None:
-    """Build one provider's bundle with progress lines on stderr; print what to run next."""
-    module = importlib.import_module(f"adapters.{provider}.bundle")
-    try:
-        bundle = module.build_bundle(artifact, config, out, report=lambda line: click.echo(line, err=True), **options)
-    except PortableFnError as exc:
-        raise click.ClickException(str(exc)) from exc
-    for line in bundle.instructions:
-        click.echo(line)
-
-
-@main.group()
-def package() -> None:
-    """Bundle one .wasm for a provider, precompiled for its machine."""
-
-
-@package.command("aws")
-@_package_options
-@click.option(
-    "--cross-python",
-    envvar="PORTABLE_FN_CROSS_PYTHON",
-    default=None,
-    help="Command running a Python of the target machine, to precompile arm64 on x86_64 "
-    "(e.g. 'qemu-aarch64 -L /opt/arm64-python /opt/arm64-python/usr/bin/python3.11').",
-)
-@click.option(
-    "--wheel-cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="PORTABLE_FN_WHEEL_CACHE",
-    default=None,
-    help="Keep downloaded Linux wheels here.",
-)
-def package_aws(
-    artifact: Path, config: Path | None, out: Path, cross_python: str | None, wheel_cache: Path | None
-) -> None:
-    """AWS Lambda zip with vendored manylinux wheels; prints the handler string."""
-    runner = cross_python.split() if cross_python else None
-    _run_bundler("aws_lambda", artifact, config, out, runner=runner, wheel_cache=wheel_cache)
-
-
-@package.command("azure")
-@_package_options
-def package_azure(artifact: Path, config: Path | None, out: Path) -> None:
-    """Azure Functions app folder and zip; prints the func and az commands."""
-    _run_bundler("azure_functions", artifact, config, out)
-
-
-@package.command("gcp")
-@_package_options
-def package_gcp(artifact: Path, config: Path | None, out: Path) -> None:
-    """Google Cloud Functions source folder and zip; prints the gcloud command."""
-    _run_bundler("gcp_functions", artifact, config, out)
-
-
-@package.command("container")
-@_package_options
-def package_container(artifact: Path, config: Path | None, out: Path) -> None:
-    """Container build context (Dockerfile running the local server)."""
-    _run_bundler("local_http", artifact, config, out)
-
-
-@main.group()
-def deploy() -> None:
-    """Deploy a bundle built by ``package``."""
-
-
-@deploy.command("aws")
-@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", envvar="PORTABLE_FN_NAME", default=None, help="Function name [default: config name].")
-@click.option(
-    "-c", "--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), envvar="PORTABLE_FN_CONFIG"
-)
-@click.option("--role", envvar="PORTABLE_FN_AWS_ROLE", default=None, help="Execution role ARN [default: aws.role].")
-@click.option("--region", envvar="AWS_REGION", default=None)
-@click.option("--endpoint-url", envvar="PORTABLE_FN_AWS_ENDPOINT_URL", default=None, help="Another Lambda API.")
-@click.option("--function-url/--no-function-url", default=None, help="Create a public Function URL.")
-def deploy_aws(
-    archive: Path,
-    name: str | None,
-    config: Path | None,
-    role: str | None,
-    region: str | None,
-    endpoint_url: str | None,
-    function_url: bool | None,
-) -> None:
-    """Create or update the Lambda function from ARCHIVE (a zip from ``package aws``)."""
-    from adapters.aws_lambda.deploy import Deployment, deploy, lambda_client
-    from portable_fn.config import read_config
-    from portable_fn.provider_config import provider_settings
-
-    try:
-        data = read_config(config) if config else {}
-        aws = provider_settings(data, "aws")
-        deployment = Deployment(
-            name=name or data.get("name") or archive.name.split("-aws-")[0],
-            archive=archive,
-            role=role or aws["role"],
-            runtime=aws["runtime"],
-            architecture=aws["architecture"],
-            memory_mb=aws["memory_mb"],
-            timeout_seconds=aws["timeout_seconds"],
-            environment=aws["environment"],
-            function_url=aws["function_url"] if function_url is None else function_url,
-        )
-        result = deploy(lambda_client(region or aws["region"], endpoint_url), deployment)
-    except PortableFnError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"{'created' if result.created else 'updated'} {result.arn}")
-    if result.url:
-        click.echo(f"url: {result.url}")

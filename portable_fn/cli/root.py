@@ -1,0 +1,105 @@
+"""The ``portable-fn`` group and what its commands share: Function options and the error mapping."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from portable_fn.errors import PortableFnError
+from portable_fn.function import FunctionSpec, default_cache_dir
+from portable_fn.limits import MIB, Grants, Limits
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@click.group()
+@click.version_option(package_name="portable-fn")
+def main() -> None:
+    """Run one WebAssembly function locally and on every cloud."""
+
+
+def demo_artifact() -> Path:
+    """The bundled hello sample, served when no artifact is named."""
+    return Path(str(resources.files("portable_fn") / "demo" / "hello.wasm"))
+
+
+def function_options(command: F) -> F:
+    """The options every command that loads a Function shares: limits, grants, cache."""
+    decorators = [
+        click.option("--memory-mb", type=click.IntRange(1), default=256, show_default=True, help="Guest memory cap."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.001),
+            default=30.0,
+            show_default=True,
+            help="Wall-clock seconds per request.",
+        ),
+        click.option(
+            "--max-body-mb",
+            type=click.FloatRange(min=0.001),
+            default=6.0,
+            show_default=True,
+            help="Largest request body accepted.",
+        ),
+        click.option(
+            "--env",
+            "env_names",
+            multiple=True,
+            metavar="NAME",
+            help="Pass this host env var to the guest (repeatable). Nothing is passed by default.",
+        ),
+        click.option(
+            "--dir",
+            "dirs",
+            multiple=True,
+            metavar="GUEST=HOST",
+            help="Let the guest read HOST at GUEST, read-only (repeatable).",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="PORTABLE_FN_CACHE_DIR",
+            default=None,
+            help="Precompiled artifacts [default: ~/.cache/portable_fn].",
+        ),
+        click.option("--no-cache", is_flag=True, help="Compile every time; write no precompiled artifact."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def build_spec(artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
+    """Turn parsed options into a FunctionSpec. Raises click.UsageError on a bad --dir."""
+    dirs: dict[str, str] = {}
+    for item in options.pop("dirs"):
+        guest, separator, host = item.partition("=")
+        if not separator or not guest.startswith("/"):
+            raise click.UsageError(f"--dir expects GUEST=HOST with an absolute GUEST path, got {item!r}")
+        dirs[guest] = host
+    limits = Limits(
+        memory_bytes=options.pop("memory_mb") * MIB,
+        timeout_seconds=options.pop("timeout"),
+        max_body_bytes=int(options.pop("max_body_mb") * MIB),
+    )
+    grants = Grants.from_host(options.pop("env_names"), dirs)
+    cache_dir = None if options.pop("no_cache") else (options.pop("cache_dir") or default_cache_dir())
+    return FunctionSpec(artifact or demo_artifact(), limits, grants, cache_dir)
+
+
+@contextlib.contextmanager
+def reported_errors(*, with_status: bool = False) -> Iterator[None]:
+    """Turn any portable_fn error into click's one-line error and exit status 1.
+
+    ``with_status`` names the error and the HTTP status a provider would answer with.
+    """
+    try:
+        yield
+    except PortableFnError as exc:
+        message = f"{type(exc).__name__} ({exc.status}): {exc}" if with_status else str(exc)
+        raise click.ClickException(message) from exc
