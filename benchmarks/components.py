@@ -40,7 +40,9 @@ class RawScript:
         self.linker = wasmtime.component.Linker(engine)
         self.linker.add_wasip2()
         interface = next(n for n in component.type.exports(engine) if n.startswith("wasi:cli/run@"))
-        self.run_index = component.get_export_index("run", component.get_export_index(interface))
+        run_index = component.get_export_index("run", component.get_export_index(interface))
+        assert run_index is not None, "a wasi:cli/run interface always exports run"
+        self.run_index = run_index
         (scratch / "in").write_bytes(BODY)
 
     def call(self) -> bytes:
@@ -53,7 +55,9 @@ class RawScript:
         store = wasmtime.Store(self.engine)
         store.set_wasi(config)
         instance = self.linker.instantiate(store, self.component)
-        instance.get_func(store, self.run_index)(store)
+        run = instance.get_func(store, self.run_index)
+        assert run is not None
+        run(store)
         return (self.scratch / "out").read_bytes()
 
 

@@ -51,14 +51,17 @@ def naive_runner(path: Path) -> Callable[[], bytes]:
         config.env = env
         stdin = ffi.wasm_byte_vec_t()
         data = invocation.stdin
-        ffi.wasm_byte_vec_new(ctypes.byref(stdin), len(data), ctypes.cast(data, ctypes.POINTER(ffi.wasm_byte_t)))
+        pointer = ctypes.cast(ctypes.c_char_p(data), ctypes.POINTER(ffi.wasm_byte_t))
+        ffi.wasm_byte_vec_new(ctypes.byref(stdin), len(data), pointer)
         ffi.wasi_config_set_stdin_bytes(config.ptr(), ctypes.byref(stdin))
         config.stdout_custom = chunks.append
         store = wasmtime.Store(engine)
         store.set_wasi(config)
         instance = pre.instantiate(store)
         try:
-            instance.exports(store)["_start"](store)
+            start = instance.exports(store)["_start"]
+            assert isinstance(start, wasmtime.Func)
+            start(store)
         except wasmtime.ExitTrap as exit_trap:
             if exit_trap.code != 0:
                 raise

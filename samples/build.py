@@ -286,7 +286,7 @@ def check_js() -> str | None:
 
 def build_py(target: Target) -> None:
     app_dir = target.entry.parent
-    command = [sys.executable, "-m", "portable_fn", "build", app_dir, "-o", target.output]
+    command: list[str | Path] = [sys.executable, "-m", "portable_fn", "build", app_dir, "-o", target.output]
     run([*command, "--toolchain-dir", JS_TOOLCHAIN], cwd=REPO)
 
 
