@@ -1,6 +1,6 @@
 """portable_fn: run one WebAssembly binary behind every cloud's function runtime."""
 
-from portable_fn.config import lazy_function, locate_config, read_config, spec_from_config
+from portable_fn.config import lazy_function, locate_config, read_config, spec_from_config, spec_from_data
 from portable_fn.errors import (
     ArtifactError,
     BadGuestOutput,
@@ -58,5 +58,6 @@ __all__ = [
     "provider_settings",
     "read_config",
     "spec_from_config",
+    "spec_from_data",
     "status_line",
 ]

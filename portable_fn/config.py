@@ -61,7 +61,12 @@ def spec_from_config(path: Path, environ: Mapping[str, str] | None = None) -> Fu
 
     Granted env vars are copied from ``environ`` (the host's by default). Raises ConfigError.
     """
-    data = read_config(path)
+    return spec_from_data(read_config(path), path, environ)
+
+
+def spec_from_data(data: Mapping[str, Any], path: Path, environ: Mapping[str, str] | None = None) -> FunctionSpec:
+    """Like spec_from_config, for a config already read from ``path`` (an entry point that also
+    reads its provider table reads the file once). Raises ConfigError."""
     base = path.parent
     artifact = data.get("artifact")
     if not isinstance(artifact, str) or not artifact:

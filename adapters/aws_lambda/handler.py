@@ -11,11 +11,13 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from adapters.aws_lambda.dispatch import handle_event
 from adapters.aws_lambda.types import HttpOptions, LambdaContext, Result
-from portable_fn import ConfigError, Function, locate_config, read_config, spec_from_config
+from portable_fn import Function, locate_config, provider_settings, read_config, spec_from_data
 
 
 @functools.cache
@@ -23,23 +25,19 @@ def load_function() -> tuple[Function, HttpOptions]:
     """Load the configured Function and HTTP options, once. Raises ConfigError or ArtifactError."""
     environ = dict(os.environ)
     config = locate_config(Path(environ.get("LAMBDA_TASK_ROOT", ".")), environ)
-    spec = spec_from_config(config, environ)
+    data = read_config(config)
+    spec = spec_from_data(data, config, environ)
     guest_log = logging.getLogger("portable_fn.guest")
     if "AWS_LAMBDA_LOG_LEVEL" not in environ and guest_log.level == logging.NOTSET:
         # Lambda's root logger stays at WARNING by default; the guest's stderr lines are INFO.
         guest_log.setLevel(logging.INFO)
-    return spec.load(), options_from_config(config)
+    return spec.load(), http_options(data)
 
 
-def options_from_config(config: Path) -> HttpOptions:
-    """HttpOptions from the config's ``[aws]`` table. Raises ConfigError for a bad value."""
-    table = read_config(config).get("aws", {})
-    types = table.get("text_mime_types") if isinstance(table, dict) else None
-    if types is None:
-        return HttpOptions()
-    if not isinstance(types, list) or not all(isinstance(item, str) and item for item in types):
-        raise ConfigError(f"{config}: aws.text_mime_types must be a list of content-type prefixes")
-    return HttpOptions(tuple(item.lower() for item in types))
+def http_options(config: Mapping[str, Any]) -> HttpOptions:
+    """HttpOptions from a parsed config's ``[aws]`` table. Raises ConfigError for a bad value."""
+    types = provider_settings(config, "aws")["text_mime_types"]
+    return HttpOptions() if types is None else HttpOptions(tuple(item.lower() for item in types))
 
 
 def handler(event: object, context: LambdaContext) -> Result | None:
