@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from portable_fn.cli.root import build_spec, function_options, main, reported_errors
+from portable_fn.cli.root import build_spec, cache_dir_option, function_options, main, reported_errors
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Request, status_line
 
@@ -94,13 +94,7 @@ def _precompile_in_child(spec: FunctionSpec) -> None:
 
 @main.command()
 @click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="PORTABLE_FN_CACHE_DIR",
-    default=None,
-    help="Where to write it [default: ~/.cache/portable_fn].",
-)
+@cache_dir_option
 def precompile(artifact: Path, cache_dir: Path | None) -> None:
     """Compile ARTIFACT for this machine into the cache, so loading it takes milliseconds."""
     with reported_errors():

@@ -28,6 +28,15 @@ def demo_artifact() -> Path:
     return Path(str(resources.files("portable_fn") / "demo" / "hello.wasm"))
 
 
+cache_dir_option = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PORTABLE_FN_CACHE_DIR",
+    default=None,
+    help="Precompiled artifacts [default: ~/.cache/portable_fn].",
+)
+
+
 def function_options(command: F) -> F:
     """The options every command that loads a Function shares: limits, grants, cache."""
     decorators = [
@@ -60,13 +69,7 @@ def function_options(command: F) -> F:
             metavar="GUEST=HOST",
             help="Let the guest read HOST at GUEST, read-only (repeatable).",
         ),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            envvar="PORTABLE_FN_CACHE_DIR",
-            default=None,
-            help="Precompiled artifacts [default: ~/.cache/portable_fn].",
-        ),
+        cache_dir_option,
         click.option("--no-cache", is_flag=True, help="Compile every time; write no precompiled artifact."),
     ]
     for decorator in reversed(decorators):
