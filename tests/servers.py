@@ -4,7 +4,7 @@ Every server binds port 0 and the test reads the port the OS chose from the serv
 line, so no port is probed free and then handed to a child that may lose it to another process.
 Waiting follows readiness, not a fixed budget: it lasts while the server is alive and making
 progress (its process tree uses CPU or it writes output), so a cold compile of an 18 MB component
-on a slow machine is waited for, while a crash fails at once and a hang within STALL_SECONDS.
+on a slow machine is waited for, while a crash fails at once and a hang after STALL_SECONDS.
 """
 
 from __future__ import annotations

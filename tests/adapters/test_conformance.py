@@ -3,6 +3,7 @@ provider's emulated code path must reach the guest identically and come back ide
 
 Each adapter runs as `portable-fn serve --emulate NAME`: a real server on 127.0.0.1 that turns
 every request into the provider's native event or object and runs that provider's adapter.
+Each (case, guest, adapter) is its own test, so one disagreement does not hide the others.
 """
 
 from __future__ import annotations
