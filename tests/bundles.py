@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 
@@ -19,15 +17,3 @@ def venv_with_requirements(tmp_path: Path, requirements: Path) -> Path:
     install = [str(venv / "bin" / "python"), "-m", "pip", "-q", "--disable-pip-version-check", "install", "--no-index"]
     subprocess.run([*install, "--find-links", str(wheelhouse), "-r", str(requirements)], check=True)
     return venv
-
-
-def get_when_up(url: str) -> bytes:
-    """GET ``url`` once a server answers it (30 s at most)."""
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                data: bytes = response.read()
-                return data
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered")

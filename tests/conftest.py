@@ -1,8 +1,7 @@
-"""Fixtures every test module shares: built sample guests, public event samples, free ports."""
+"""Fixtures every test module shares: built sample guests, public event samples."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,11 +17,22 @@ SAMPLE_CACHE = SAMPLES_OUT / ".cwasm-cache"
 
 
 def sample_path(name: str) -> Path:
-    """Path of a guest built by ``python samples/build.py`` (``echo-c``, ``hello-wat``, ...)."""
+    """Path of a guest built by ``python samples/build.py`` (``echo-c``, ``hello-wat``, ...).
+
+    With no samples built at all, stops the whole session once with the command to run (rather
+    than failing each of the hundreds of tests that need one); one missing sample fails its test.
+    """
     path = SAMPLES_OUT / f"{name}.wasm"
-    if not path.exists():
-        pytest.fail(f"sample {path.name} is not built: run `python samples/build.py` (see README)")
-    return path
+    if path.exists():
+        return path
+    if not any(SAMPLES_OUT.glob("*.wasm")):
+        pytest.exit(
+            f"no sample guests in {SAMPLES_OUT}: run `python samples/build.py` (on a fresh machine, "
+            "`bash scripts/setup.sh` installs the toolchains and builds them)",
+            returncode=pytest.ExitCode.TESTS_FAILED,
+        )
+    sample = name.rsplit("-", 1)[0]
+    pytest.fail(f"sample {path.name} is not built: run `python samples/build.py --only {sample}`")
 
 
 @pytest.fixture(scope="session")
@@ -46,14 +56,6 @@ def shared_events() -> Path:
     if not SHARED_EVENTS.is_dir():
         pytest.skip("../shared/events is not present in this checkout")
     return SHARED_EVENTS
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def parse_echo(body: bytes) -> tuple[dict[str, str], list[str], bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from portable_fn import BodyTooLarge, Function, Request, Response, status_line
 
@@ -52,7 +52,9 @@ def _read_chunked(environ: WSGIEnviron, max_body: int) -> bytes:
 def _raw_path(environ: WSGIEnviron) -> str:
     raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if raw_uri:
-        return raw_uri.split("?", 1)[0] or "/"
+        path = raw_uri.split("?", 1)[0]
+        # RFC 9112 section 3.2.2: the absolute form (sent to proxies) carries the path after its authority.
+        return (path if path.startswith("/") else urlsplit(path).path) or "/"
     # WSGI decodes PATH_INFO as latin-1: recover the bytes, then re-escape them.
     return quote(environ.get("PATH_INFO", "/").encode("latin-1"), safe=_PATH_SAFE) or "/"
 

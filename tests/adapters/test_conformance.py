@@ -3,6 +3,7 @@ provider's emulated code path must reach the guest identically and come back ide
 
 Each adapter runs as `portable-fn serve --emulate NAME`: a real server on 127.0.0.1 that turns
 every request into the provider's native event or object and runs that provider's adapter.
+Each (case, guest, adapter) is its own test, so one disagreement does not hide the others.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import http.client
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -21,6 +22,13 @@ from tests.servers import Server
 # The same echo contract in C, in Python (a WSGI app in a component) and in JavaScript.
 ECHO_GUESTS = ["echo-c", "echo-py", "echo-js"]
 ADAPTERS = ["none", "aws-rest", "aws-http", "aws-url", "aws-alb", "azure", "gcp"]
+# Each guest through each adapter, against echo-c on the plain server (the reference itself excluded).
+GUEST_ADAPTERS = [
+    pytest.param(guest, adapter, id=f"{guest}-{adapter}")
+    for guest in ECHO_GUESTS
+    for adapter in ADAPTERS
+    if (guest, adapter) != ("echo-c", "none")
+]
 # Azure serves functions below its route prefix; the guest sees it as SCRIPT_NAME.
 PREFIX = {"azure": "/api"}
 # What legitimately differs between servers: their address, and where the app is mounted.
@@ -57,6 +65,22 @@ CASES = [
     pytest.param(Case("POST", "/big", (("Content-Type", "application/octet-stream"),), LARGE), id="1mb-body"),
     pytest.param(Case("DELETE", "/thing/7"), id="delete"),
     pytest.param(Case("PATCH", "/thing/7", (("Content-Type", "text/plain"),), b"patch"), id="patch"),
+    # RFC 9112 section 3.2.2: a server must accept the absolute form and take the path from it.
+    pytest.param(Case("GET", "http://example.com/x?q=1"), id="absolute-form-target"),
+    pytest.param(Case("GET", "/%2F"), id="only-an-encoded-slash"),
+    pytest.param(Case("GET", "//double//slashes/"), id="double-slashes"),
+    pytest.param(Case("GET", "/%e2%9c%93/caf%c3%a9"), id="lowercase-escapes"),
+    pytest.param(
+        Case("GET", "/%FF%FE"),
+        id="non-utf8-escapes",
+        # Reported with this branch: PATH_INFO decodes to bytes that are not UTF-8, wasmtime's
+        # wasi_config_set_env stops at the first such value (its false return is ignored), so the
+        # guest loses every later variable. WAGI decodes PATH_INFO lossily (U+FFFD) instead.
+        marks=pytest.mark.xfail(reason="non-UTF-8 PATH_INFO truncates the guest's environment", strict=True),
+    ),
+    pytest.param(Case("GET", "/a;b=c/d;e?f=g;h"), id="semicolon-params"),
+    pytest.param(Case("GET", "/trailing?"), id="trailing-question-mark"),
+    pytest.param(Case("GET", "/dots/./x/../y"), id="dot-segments"),
 ]
 
 
@@ -92,7 +116,7 @@ def servers() -> Iterator[Servers]:
 def send(server: Server, adapter: str, case: Case) -> tuple[int, list[tuple[str, str]], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     try:
-        connection.putrequest(case.method, PREFIX.get(adapter, "") + case.target, skip_accept_encoding=True)
+        connection.putrequest(case.method, mounted(adapter, case.target), skip_accept_encoding=True)
         for name, value in case.headers:
             connection.putheader(name, value)
         connection.putheader("Content-Length", str(len(case.body)))
@@ -102,6 +126,20 @@ def send(server: Server, adapter: str, case: Case) -> tuple[int, list[tuple[str,
         return response.status, headers, response.read()
     finally:
         connection.close()
+
+
+def mounted(adapter: str, target: str) -> str:
+    """``target`` below the adapter's route prefix, in the same form (origin or absolute)."""
+    scheme, separator, rest = target.partition("://")
+    if not separator:
+        return PREFIX.get(adapter, "") + target
+    authority, _, path = rest.partition("/")
+    return f"{scheme}://{authority}{PREFIX.get(adapter, '')}/{path}"
+
+
+def origin_path(target: str) -> str:
+    """The raw path of a request target in origin form (``/p?q``) or absolute form (``http://host/p?q``)."""
+    return (urlsplit(target).path if "://" in target else target).split("?", 1)[0]
 
 
 def comparable_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -124,18 +162,19 @@ def is_proxy_header(variable: str) -> bool:
     return variable.startswith(("HTTP_X_FORWARDED_", "HTTP_X_AMZN_"))
 
 
-@pytest.mark.parametrize("guest", ECHO_GUESTS)
+@pytest.mark.parametrize(("guest", "adapter"), GUEST_ADAPTERS)
 @pytest.mark.parametrize("case", CASES)
-def test_echo_guest_sees_the_same_request_through_every_adapter(servers: Servers, case: Case, guest: str) -> None:
+def test_echo_guest_sees_the_same_request_through_every_adapter(
+    servers: Servers, case: Case, guest: str, adapter: str
+) -> None:
     reference_status, reference_headers, reference_body = send(servers["echo-c", "none"], "none", case)
-    reference = guest_view(reference_body)
+    reference_env, _, reference_received = parse_echo(reference_body)
     assert reference_status == 200
-    assert reference[2] == case.body
-    for adapter in ADAPTERS if guest != "echo-c" else ADAPTERS[1:]:
-        status, headers, body = send(servers[guest, adapter], adapter, case)
-        assert status == reference_status, adapter
-        assert guest_view(body, adapter) == guest_view(reference_body, adapter), adapter
-        assert comparable_headers(headers) == comparable_headers(reference_headers), adapter
+    assert (reference_env.get("X_RAW_PATH_INFO"), reference_received) == (origin_path(case.target), case.body)
+    status, headers, body = send(servers[guest, adapter], adapter, case)
+    assert status == reference_status
+    assert guest_view(body, adapter) == guest_view(reference_body, adapter)
+    assert comparable_headers(headers) == comparable_headers(reference_headers)
 
 
 def cookie(header: str) -> tuple[str, frozenset[str]]:
@@ -144,23 +183,26 @@ def cookie(header: str) -> tuple[str, frozenset[str]]:
     return pair, frozenset(attributes)
 
 
-def test_several_cookies_come_back_unmerged_everywhere(servers: Servers) -> None:
+@pytest.mark.parametrize("adapter", ADAPTERS)
+def test_several_cookies_come_back_unmerged(servers: Servers, adapter: str) -> None:
     expected = [cookie(header) for header in ("a=1; Path=/", "b=2; HttpOnly", "c=3; Secure; SameSite=Lax")]
-    for adapter in ADAPTERS:
-        status, headers, body = send(servers["cookies-c", adapter], adapter, Case("GET", "/"))
-        assert (status, body) == (200, b"cookies\n"), adapter
-        assert [cookie(value) for name, value in headers if name == "set-cookie"] == expected, adapter
+    status, headers, body = send(servers["cookies-c", adapter], adapter, Case("GET", "/"))
+    assert (status, body) == (200, b"cookies\n")
+    assert [cookie(value) for name, value in headers if name == "set-cookie"] == expected
 
 
-def test_guest_sees_the_adapters_prefix_as_script_name(servers: Servers) -> None:
-    for adapter in ADAPTERS:
-        _, _, body = send(servers["echo-c", adapter], adapter, Case("GET", "/x"))
-        env, _, _ = parse_echo(body)
-        assert (env["SCRIPT_NAME"], env["PATH_INFO"]) == (PREFIX.get(adapter, ""), "/x"), adapter
+@pytest.mark.parametrize("target", ["/x", "http://example.com/x"])
+@pytest.mark.parametrize("adapter", ADAPTERS)
+def test_guest_sees_the_adapters_prefix_as_script_name_and_the_rest_as_path(
+    servers: Servers, adapter: str, target: str
+) -> None:
+    _, _, body = send(servers["echo-c", adapter], adapter, Case("GET", target))
+    env, _, _ = parse_echo(body)
+    assert (env["SCRIPT_NAME"], env["PATH_INFO"], env["X_RAW_PATH_INFO"]) == (PREFIX.get(adapter, ""), "/x", "/x")
 
 
-def test_binary_response_comes_back_byte_exact_everywhere(servers: Servers) -> None:
-    for adapter in ADAPTERS:
-        status, headers, body = send(servers["binary-c", adapter], adapter, Case("GET", "/"))
-        assert (status, body) == (200, bytes(range(256))), adapter
-        assert ("content-type", "application/octet-stream") in headers, adapter
+@pytest.mark.parametrize("adapter", ADAPTERS)
+def test_binary_response_comes_back_byte_exact(servers: Servers, adapter: str) -> None:
+    status, headers, body = send(servers["binary-c", adapter], adapter, Case("GET", "/"))
+    assert (status, body) == (200, bytes(range(256)))
+    assert ("content-type", "application/octet-stream") in headers

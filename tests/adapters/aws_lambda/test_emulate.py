@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import http.client
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +15,8 @@ import pytest
 
 from adapters.aws_lambda.emulate import build_app, from_result
 from portable_fn import ConfigError, FunctionSpec
-from tests.conftest import ROOT, free_port, parse_echo, sample_path
+from tests.conftest import ROOT, parse_echo, sample_path
+from tests.servers import ServerProcess
 
 # The console script, next to this interpreter (installed by `pip install -e .`).
 SERVE = [str(Path(sys.executable).with_name("portable-fn")), "serve"]
@@ -27,39 +25,20 @@ COOKIES = ["a=1; Path=/", "b=2; HttpOnly", "c=3; Secure; SameSite=Lax"]
 Answer = tuple[int, http.client.HTTPMessage, bytes]
 
 
-def wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(600):
-        assert process.poll() is None, "server exited before listening"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on port {port}")
-
-
 @pytest.fixture(scope="module")
 def echo_ports() -> Iterator[dict[str, int]]:
     """One ``portable-fn serve`` per mode (plain and every AWS shape), all serving echo-c."""
-    ports = {mode: free_port() for mode in ["none", *SHAPES]}
-    processes = {
-        mode: subprocess.Popen(
-            [*SERVE, str(sample_path("echo-c")), "--emulate", mode, "--port", str(port), "--workers", "1"],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    servers = {
+        mode: ServerProcess(
+            [*SERVE, str(sample_path("echo-c")), "--emulate", mode, "--port", "0", "--workers", "1"], cwd=ROOT
         )
-        for mode, port in ports.items()
+        for mode in ["none", *SHAPES]
     }
     try:
-        for mode, port in ports.items():
-            wait_for(port, processes[mode])
-        yield ports
+        yield {mode: server.listening_port() for mode, server in servers.items()}
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            process.wait(timeout=60)
+        for server in servers.values():
+            server.stop()
 
 
 def fetch(port: int, method: str, target: str, headers: list[tuple[str, str]], body: bytes = b"") -> Answer:

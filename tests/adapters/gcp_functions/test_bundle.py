@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import zipfile
 from pathlib import Path
 
 from adapters.gcp_functions.bundle import build_bundle
 from portable_fn.packaging import CACHE_DIR, extract_zip
-from tests.bundles import get_when_up, venv_with_requirements
-from tests.conftest import free_port, sample_path
+from tests.bundles import venv_with_requirements
+from tests.conftest import sample_path
+from tests.servers import ServerProcess, answer_when_up
 
 
 def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -> None:
@@ -30,22 +29,11 @@ def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -
     extract_zip(bundle.archive, app)
     venv = venv_with_requirements(tmp_path, app / "requirements.txt")
     before = sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir())
-    port = free_port()
-    command = [
-        str(venv / "bin" / "functions-framework"),
-        "--target",
-        "http",
-        "--source",
-        "main.py",
-        "--port",
-        str(port),
-    ]
-    env = {"PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "PYTHONDONTWRITEBYTECODE": "1"}
-    server = subprocess.Popen(command, cwd=app, env=env, stderr=subprocess.PIPE, text=True)
-    try:
-        assert get_when_up(f"http://127.0.0.1:{port}/hello") == b"hello\n"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        _, stderr = server.communicate(timeout=60)
-    assert "compiling instead" not in stderr
+    command = [str(venv / "bin" / "functions-framework"), "--target", "http", "--source", "main.py", "--port", "0"]
+    # gunicorn announces the port it was given at info level (functions-framework sets "error").
+    env = {"PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "PYTHONDONTWRITEBYTECODE": "1", "GUNICORN_LOG_LEVEL": "info"}
+    with ServerProcess(command, env, cwd=app) as server:
+        assert answer_when_up(server, server.listening_port(), "/hello")[1] == b"hello\n"
+        output = server.output()
+    assert "compiling instead" not in output
     assert sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir()) == before

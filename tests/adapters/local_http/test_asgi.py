@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import http.client
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import free_port, parse_echo, sample_path
+from tests.conftest import parse_echo, sample_path
+from tests.servers import ServerProcess
 
 
 @pytest.fixture(scope="module")
@@ -22,25 +20,10 @@ def asgi_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         "from portable_fn import Function, Limits\n"
         f"app = LocalASGI(Function.load({str(sample_path('echo-c'))!r}, limits=Limits(max_body_bytes=1000)))\n"
     )
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "echo_asgi:app", "--port", str(port), "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(port)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def wait_for(port: int) -> None:
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("uvicorn did not start")
+    # Info level: uvicorn announces the port the OS chose for port 0.
+    command = [sys.executable, "-m", "uvicorn", "echo_asgi:app", "--port", "0", "--log-level", "info"]
+    with ServerProcess(command, cwd=folder) as server:
+        yield server.listening_port()
 
 
 def fetch(port: int, method: str, target: str, body: bytes = b"") -> tuple[int, bytes]:

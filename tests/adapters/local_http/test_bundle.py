@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
 from adapters.local_http.bundle import build_bundle
 from portable_fn.packaging import CACHE_DIR
-from tests.bundles import get_when_up
-from tests.conftest import free_port, sample_path
+from tests.conftest import sample_path
+from tests.servers import ServerProcess, answer_when_up
 
 
 def test_context_entry_command_serves_on_port_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -27,18 +25,17 @@ def test_context_entry_command_serves_on_port_and_stops_on_sigterm(tmp_path: Pat
     entry = json.loads(dockerfile.split("ENTRYPOINT ", 1)[1].splitlines()[0])
     cmd = json.loads(dockerfile.split("\nCMD ", 1)[1].splitlines()[0])
     assert cmd[:3] == ["/app/hello-c.wasm", "--workers", "1"] and "--memory-mb" in cmd
-    port = free_port()
-    # The image's ENV, with /app replaced by the unpacked context.
-    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(context), "HOST": "127.0.0.1", "PORT": str(port)}
+    # The image's ENV, with /app replaced by the unpacked context; port 0: the OS picks one.
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(context), "HOST": "127.0.0.1", "PORT": "0"}
     env["PORTABLE_FN_CACHE_DIR"] = str(context / CACHE_DIR)
     command = [sys.executable if entry[0] == "python" else entry[0], *entry[1:]]
     command += [arg.replace("/app/", f"{context}/") for arg in cmd]
-    server = subprocess.Popen(command, cwd=context, env=env, stderr=subprocess.PIPE, text=True)
+    server = ServerProcess(command, env, cwd=context)
     try:
-        body = get_when_up(f"http://127.0.0.1:{port}/")
+        _, body = answer_when_up(server, server.listening_port(), "/")
         assert body == b"hello\n"
     finally:
-        server.send_signal(signal.SIGTERM)
-        _, stderr = server.communicate(timeout=60)
-    assert server.returncode == 0, stderr
-    assert "compiling instead" not in stderr
+        output = server.output()
+        code = server.stop()
+    assert code == 0, output
+    assert "compiling instead" not in output

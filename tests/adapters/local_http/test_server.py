@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, parse_echo, sample_path
+from tests.conftest import parse_echo, sample_path
 from tests.servers import Server
 
 
@@ -87,9 +87,10 @@ def test_cookies_come_back_as_separate_set_cookie_headers(tmp_path: Path) -> Non
 
 
 def test_port_comes_from_the_port_variable(tmp_path: Path) -> None:
-    port = free_port()
-    server = Server(["--cache-dir", str(tmp_path)], {**os.environ, "PORT": str(port)}, port=port)
+    # PORT=0: the server binds a port of the OS's choosing; had it ignored PORT, it would be on 8080.
+    server = Server(["--cache-dir", str(tmp_path)], {**os.environ, "PORT": "0"})
     try:
+        assert server.port != 8080
         assert server.body("GET", "/") == b"hello\n"
     finally:
         assert server.stop() == 0
