@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 from adapters.azure_functions.bundle import build_bundle
-from portable_fn.packaging import CACHE_DIR, extract_zip
-from tests.bundles import venv_with_requirements
+from portable_fn.packaging import CACHE_DIR
+from tests.bundles import extract_zip, venv_with_requirements
 from tests.conftest import sample_path
 
 # Runs inside the venv, in the unpacked folder, the way the Functions worker indexes function_app.py.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bundles import write_config
 from tests.conftest import ROOT, free_port, sample_path
 
 MAIN = ROOT / "adapters" / "gcp_functions" / "template" / "main.py"
@@ -42,8 +42,7 @@ def ff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     def start(target: str, sample: str) -> str:
         if (target, sample) not in running:
             folder = tmp_path_factory.mktemp(f"{target}-{sample}")
-            config = folder / "portable-fn.toml"
-            config.write_text(f"artifact = {json.dumps(str(sample_path(sample)))}\n", encoding="utf-8")
+            config = write_config(folder, sample_path(sample))
             port = free_port()
             env = {**os.environ, "PORTABLE_FN_CONFIG": str(config), "PYTHONPATH": str(ROOT), "WORKERS": "1"}
             env["THREADS"] = "2"

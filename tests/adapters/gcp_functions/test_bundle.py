@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 from adapters.gcp_functions.bundle import build_bundle
-from portable_fn.packaging import CACHE_DIR, extract_zip
-from tests.bundles import get_when_up, venv_with_requirements
+from portable_fn.packaging import CACHE_DIR
+from tests.bundles import extract_zip, get_when_up, venv_with_requirements
 from tests.conftest import free_port, sample_path
 
 

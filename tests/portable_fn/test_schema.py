@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from portable_fn import ConfigError, read_config
-from portable_fn.provider_config import provider_settings
+from portable_fn import ConfigError, provider_settings, read_config
 
 
 @pytest.mark.parametrize(
