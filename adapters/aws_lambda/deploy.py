@@ -5,6 +5,7 @@ Runs on the user's machine (``portable-fn deploy aws``); boto3 is imported only 
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class LambdaClient(Protocol):
     def get_function_url_config(self, **kwargs: Any) -> dict[str, Any]: ...
     def create_function_url_config(self, **kwargs: Any) -> dict[str, Any]: ...
     def add_permission(self, **kwargs: Any) -> dict[str, Any]: ...
+    def get_policy(self, **kwargs: Any) -> dict[str, Any]: ...
     def get_waiter(self, name: str) -> Any: ...
 
 
@@ -200,12 +202,20 @@ def _ensure_url(client: LambdaClient, name: str) -> str:
 
 
 def _allow_public_url(client: LambdaClient, name: str) -> None:
-    """Add both public-URL statements; one already there (an earlier deploy) is kept as it is."""
+    """Add whichever public-URL statement the function's policy lacks (an earlier deploy may hold one)."""
+    present = _statement_ids(client, name)
+    for permission in PUBLIC_URL_PERMISSIONS:
+        if permission["StatementId"] not in present:
+            client.add_permission(FunctionName=name, Principal="*", **permission)
+
+
+def _statement_ids(client: LambdaClient, name: str) -> set[str]:
     from botocore.exceptions import ClientError
 
-    for permission in PUBLIC_URL_PERMISSIONS:
-        try:
-            client.add_permission(FunctionName=name, Principal="*", **permission)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceConflictException":
-                raise
+    try:
+        policy = json.loads(client.get_policy(FunctionName=name)["Policy"])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return set()
+        raise
+    return {str(statement.get("Sid")) for statement in policy.get("Statement", [])}
