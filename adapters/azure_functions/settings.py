@@ -49,7 +49,7 @@ def settings_from_table(azure: Mapping[str, Any], route_prefix: str = DEFAULT_RO
     """Build settings from an ``[azure]`` table, checked by the config schema; the keys only the packager
     reads (``app_name``) are left out. Raises ConfigError."""
     check_table("azure", azure)
-    values: dict[str, Any] = {key: azure[key] for key in _TEXT_KEYS + ("auth_level",) if key in azure}
+    values: dict[str, Any] = {key: azure[key] for key in (*_TEXT_KEYS, "auth_level") if key in azure}
     triggers = azure.get("triggers", DEFAULT_TRIGGERS)
     return AzureSettings(route_prefix=route_prefix, triggers=tuple(dict.fromkeys(triggers)), **values)
 

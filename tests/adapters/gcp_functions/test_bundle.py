@@ -8,7 +8,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from adapters.gcp_functions.bundle import build_bundle
+from adapters.gcp_functions.bundle import HTTP_ENTRY_POINT, build_bundle
 from portable_fn.packaging import CACHE_DIR
 from tests.bundles import extract_zip, get_when_up, venv_with_requirements
 from tests.conftest import free_port, sample_path
@@ -34,7 +34,7 @@ def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -
     command = [
         str(venv / "bin" / "functions-framework"),
         "--target",
-        "http",
+        HTTP_ENTRY_POINT,  # served by the template: the constant names its function
         "--source",
         "main.py",
         "--port",
@@ -49,3 +49,10 @@ def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -
         _, stderr = server.communicate(timeout=60)
     assert "compiling instead" not in stderr
     assert sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir()) == before
+
+
+def test_configured_entry_point_is_the_one_printed(tmp_path: Path) -> None:
+    config = tmp_path / "portable-fn.toml"
+    config.write_text('artifact = "hello-c.wasm"\n[gcp]\nentry_point = "event"\n')
+    bundle = build_bundle(sample_path("hello-c"), config, tmp_path / "out")
+    assert "entry point: event" in bundle.instructions
