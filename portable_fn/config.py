@@ -1,7 +1,8 @@
 """``portable-fn.toml``: what a deployed entry point loads, read once at the edge.
 
 A bundle carries this file next to its artifact; each provider's entry point reads it in
-the provider's init phase. Minimal file::
+the provider's init phase, checked against the one schema (``portable_fn.schema``) that
+``package`` and ``serve --config`` apply too. Minimal file::
 
     name = "hello"
     artifact = "hello.wasm"
