@@ -16,7 +16,14 @@ from typing import Any
 
 import click
 
-from portable_fn.cli.root import build_spec, cache_dir_option, function_options, main, reported_errors
+from portable_fn.cli.root import (
+    build_spec,
+    cache_dir_option,
+    config_option,
+    function_options,
+    main,
+    reported_errors,
+)
 from portable_fn.config import spec_from_config
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Request, status_line
@@ -61,14 +68,7 @@ EVENT_ADAPTERS = {"aws": "aws_lambda", "azure": "azure_functions", "gcp": "gcp_f
     show_default=True,
     help="Send each request through this provider's adapter, as its native event.",
 )
-@click.option(
-    "-c",
-    "--config",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    envvar="PORTABLE_FN_CONFIG",
-    default=None,
-    help="Take the artifact, limits and grants from this portable-fn.toml, as the cloud entry points do.",
-)
+@config_option("Take the artifact, limits and grants from this portable-fn.toml, as the cloud entry points do.")
 @function_options
 def serve(
     artifact: Path | None,

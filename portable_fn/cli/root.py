@@ -38,6 +38,12 @@ cache_dir_option = click.option(
 )
 
 
+def config_option(help_text: str) -> Callable[[F], F]:
+    """``-c/--config`` (``$PORTABLE_FN_CONFIG``): a portable-fn.toml, the same file every command reads."""
+    config_type = click.Path(exists=True, dir_okay=False, path_type=Path)
+    return click.option("-c", "--config", type=config_type, envvar="PORTABLE_FN_CONFIG", default=None, help=help_text)
+
+
 def function_options(command: F) -> F:
     """The options every command that loads a Function shares: limits, grants, cache."""
     decorators = [
