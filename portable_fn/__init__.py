@@ -22,7 +22,7 @@ from portable_fn.events import CloudEvent, deliver, is_acknowledged
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Headers, Request, Response, header_values, status_line
 from portable_fn.limits import DirGrant, Grants, Limits
-from portable_fn.provider_config import provider_settings
+from portable_fn.schema import provider_settings
 
 __all__ = [
     "ArtifactError",

@@ -1,7 +1,8 @@
 """``portable-fn.toml``: what a deployed entry point loads, read once at the edge.
 
 A bundle carries this file next to its artifact; each provider's entry point reads it in
-the provider's init phase. Minimal file::
+the provider's init phase, checked against the one schema (``portable_fn.schema``) that
+``package`` and ``serve --config`` apply too. Minimal file::
 
     name = "hello"
     artifact = "hello.wasm"
@@ -28,31 +29,29 @@ from typing import Any
 from portable_fn.errors import ConfigError
 from portable_fn.function import Function, FunctionSpec
 from portable_fn.limits import MIB, Grants, Limits
-from portable_fn.provider_config import check_provider_tables
+from portable_fn.schema import check_table, validate_config
 
 CONFIG_NAME = "portable-fn.toml"
-_TOP_KEYS = {"name", "artifact", "cache_dir", "precompiled", "limits", "grants", "aws", "azure", "gcp", "container"}
-_LIMIT_KEYS = {
+_LIMIT_FIELDS = {
     "memory_mb": "memory_bytes",
     "timeout_seconds": "timeout_seconds",
     "max_body_mb": "max_body_bytes",
     "max_output_mb": "max_output_bytes",
 }
-_GRANT_KEYS = {"env", "dirs", "authorization"}
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """Parse and validate a config file. Raises ConfigError naming the bad key."""
+    """Parse and validate a config file against the schema (portable_fn.schema).
+
+    Raises ConfigError naming the bad key.
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-    _reject_unknown(data, _TOP_KEYS, "")
-    _reject_unknown(data.get("limits", {}), set(_LIMIT_KEYS), "limits.")
-    _reject_unknown(data.get("grants", {}), _GRANT_KEYS, "grants.")
-    check_provider_tables(data)
+    validate_config(data)
     return data
 
 
@@ -66,67 +65,51 @@ def spec_from_config(path: Path, environ: Mapping[str, str] | None = None) -> Fu
 
 def spec_from_data(data: Mapping[str, Any], path: Path, environ: Mapping[str, str] | None = None) -> FunctionSpec:
     """Like spec_from_config, for a config already read from ``path`` (an entry point that also
-    reads its provider table reads the file once). Raises ConfigError."""
+    reads its provider table reads the file once).
+
+    Every path the config names must stay inside the config's folder, symlinks resolved.
+    Raises ConfigError.
+    """
+    validate_config(data)
     base = path.parent
-    artifact = data.get("artifact")
-    if not isinstance(artifact, str) or not artifact:
+    if "artifact" not in data:
         raise ConfigError(f"{path}: 'artifact' must name the .wasm file")
-    limits = _limits(data.get("limits", {}))
-    grants_table = data.get("grants", {})
-    dirs = {guest: str(base / host) for guest, host in _table(grants_table, "dirs").items()}
-    grants = Grants.from_host(
-        _string_list(grants_table, "env"),
-        dirs,
-        authorization=bool(grants_table.get("authorization", False)),
-        environ=environ,
-    )
+    grants = data.get("grants", {})
+    dirs = {guest: str(inside(base, host, f"grants.dirs.{guest!r}")) for guest, host in grants.get("dirs", {}).items()}
     return FunctionSpec(
-        base / artifact,
-        limits,
-        grants,
-        _optional_path(data, "cache_dir", base),
-        _optional_path(data, "precompiled", base),
+        inside(base, data["artifact"], "artifact"),
+        limits_from_table(data.get("limits", {})),
+        Grants.from_host(
+            grants.get("env", []), dirs, authorization=grants.get("authorization", False), environ=environ
+        ),
+        _optional_inside(base, data, "cache_dir"),
+        _optional_inside(base, data, "precompiled"),
     )
 
 
-def _optional_path(data: Mapping[str, Any], key: str, base: Path) -> Path | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"'{key}' must be a path string, got {value!r}")
-    return base / value
+def limits_from_table(values: Mapping[str, Any]) -> Limits:
+    """Limits from a ``[limits]`` table (``memory_mb`` ... in MB and seconds); the CLI's options map through
+    here too. Missing keys keep Limits' defaults. Raises ConfigError naming the bad key."""
+    check_table("limits", values)
+    fields: dict[str, Any] = {
+        _LIMIT_FIELDS[key]: int(value * MIB) if key.endswith("_mb") else float(value) for key, value in values.items()
+    }
+    return Limits(**fields)
 
 
-def _limits(table: Mapping[str, Any]) -> Limits:
-    values: dict[str, Any] = {}
-    for key, field_name in _LIMIT_KEYS.items():
-        if key in table:
-            value = table[key]
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise ConfigError(f"limits.{key} must be a number, got {value!r}")
-            values[field_name] = int(value * MIB) if key.endswith("_mb") else float(value)
-    return Limits(**values)
+def inside(base: Path, relative: str, key: str) -> Path:
+    """``base / relative``, refused when it resolves outside ``base`` (a symlink leading out).
+
+    Raises ConfigError naming ``key``.
+    """
+    path = base / relative
+    if not path.resolve().is_relative_to(base.resolve()):
+        raise ConfigError(f"{key} = {relative!r} resolves to {path.resolve()}, outside {base}")
+    return path
 
 
-def _reject_unknown(table: Mapping[str, Any], known: set[str], prefix: str) -> None:
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ConfigError(f"unknown config key {prefix}{unknown[0]!s}; expected one of {', '.join(sorted(known))}")
-
-
-def _table(table: Mapping[str, Any], key: str) -> dict[str, str]:
-    value = table.get(key, {})
-    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise ConfigError(f"grants.{key} must be a table of guest path = host path strings")
-    return value
-
-
-def _string_list(table: Mapping[str, Any], key: str) -> list[str]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"grants.{key} must be a list of strings")
-    return value
+def _optional_inside(base: Path, data: Mapping[str, Any], key: str) -> Path | None:
+    return inside(base, data[key], key) if key in data else None
 
 
 def locate_config(default_dir: Path, environ: Mapping[str, str]) -> Path:

@@ -9,6 +9,7 @@ on a slow machine is waited for, while a crash fails at once and a hang after ST
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -51,7 +52,10 @@ class ServerProcess:
         # A file, not a pipe (a full pipe would block the server's logging), appended to so that
         # reading it never moves the writer's offset.
         with self.log.open("ab") as sink:
-            self.process = subprocess.Popen(command, env=env, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT)
+            # A session of its own, so that stop() can end whatever the server left running.
+            self.process = subprocess.Popen(
+                command, env=env, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def output(self) -> str:
         """Everything the server has written so far (stdout and stderr)."""
@@ -80,7 +84,8 @@ class ServerProcess:
     def give_up(self, reason: str) -> NoReturn:
         """Kill the server and fail the test with ``reason`` and the server's output."""
         output = self.output()
-        self.process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.log.unlink(missing_ok=True)
         pytest.fail(f"{reason}:\n{output}")
@@ -94,6 +99,8 @@ class ServerProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=60)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # children that outlived it (serverless' python)
         self.log.unlink(missing_ok=True)
         return code
 

@@ -5,6 +5,8 @@ Runs on the user's machine (``portable-fn deploy aws``); boto3 is imported only 
 
 from __future__ import annotations
 
+import json
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,19 @@ from portable_fn import PortableFnError, provider_settings
 
 
 class DeployError(PortableFnError):
-    """Raised when AWS refuses a deployment step, or a required setting such as the role is missing."""
+    """Raised when AWS refuses a deployment step, no credentials are found, the archive is not a zip,
+    or a required setting such as the role is missing."""
+
+
+NO_CREDENTIALS = (
+    "no AWS credentials found, so nothing was sent: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+    "or AWS_PROFILE, or run `aws configure`"
+)
+# Since October 2025 a public (AuthType NONE) Function URL needs both statements.
+PUBLIC_URL_PERMISSIONS: tuple[dict[str, Any], ...] = (
+    {"StatementId": "portable-fn-public-url", "Action": "lambda:InvokeFunctionUrl", "FunctionUrlAuthType": "NONE"},
+    {"StatementId": "portable-fn-public-url-invoke", "Action": "lambda:InvokeFunction", "InvokedViaFunctionUrl": True},
+)
 
 
 class LambdaClient(Protocol):
@@ -28,6 +42,7 @@ class LambdaClient(Protocol):
     def get_function_url_config(self, **kwargs: Any) -> dict[str, Any]: ...
     def create_function_url_config(self, **kwargs: Any) -> dict[str, Any]: ...
     def add_permission(self, **kwargs: Any) -> dict[str, Any]: ...
+    def get_policy(self, **kwargs: Any) -> dict[str, Any]: ...
     def get_waiter(self, name: str) -> Any: ...
 
 
@@ -87,10 +102,12 @@ def deployment_from_config(
 def lambda_client(region: str | None, endpoint_url: str | None) -> LambdaClient:
     """A boto3 Lambda client; credentials come from boto3's usual chain. Raises DeployError (no region)."""
     import boto3
-    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import BotoCoreError, NoRegionError
 
     try:
         client: LambdaClient = boto3.client("lambda", region_name=region, endpoint_url=endpoint_url)
+    except NoRegionError as exc:
+        raise DeployError("no AWS region: set aws.region in the config, --region or AWS_REGION") from exc
     except BotoCoreError as exc:
         raise DeployError(f"cannot make a Lambda client: {exc}") from exc
     return client
@@ -101,19 +118,30 @@ def deploy(client: LambdaClient, deployment: Deployment) -> Deployed:
 
     Raises DeployError.
     """
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    try:
-        code = deployment.archive.read_bytes()
-    except OSError as exc:
-        raise DeployError(f"cannot read {deployment.archive}: {exc.strerror}") from exc
+    code = read_archive(deployment.archive)
     try:
         created = not _exists(client, deployment.name)
         arn = _create(client, deployment, code) if created else _update(client, deployment, code)
         url = _ensure_url(client, deployment.name) if deployment.function_url else None
+    except NoCredentialsError as exc:
+        raise DeployError(NO_CREDENTIALS) from exc
     except (ClientError, BotoCoreError) as exc:
         raise DeployError(f"AWS refused the deployment of {deployment.name}: {exc}") from exc
     return Deployed(arn, created, url)
+
+
+def read_archive(archive: Path) -> bytes:
+    """The bytes of a deployment zip. Raises DeployError when it cannot be read or is not a zip."""
+    try:
+        is_zip = zipfile.is_zipfile(archive)
+        code = archive.read_bytes()
+    except OSError as exc:
+        raise DeployError(f"cannot read {archive}: {exc.strerror}") from exc
+    if not is_zip:
+        raise DeployError(f"{archive} is not a zip file: deploy the zip `portable-fn package aws` wrote")
+    return code
 
 
 def _configuration(deployment: Deployment) -> dict[str, Any]:
@@ -164,16 +192,30 @@ def _ensure_url(client: LambdaClient, name: str) -> str:
     from botocore.exceptions import ClientError
 
     try:
-        return str(client.get_function_url_config(FunctionName=name)["FunctionUrl"])
+        url = str(client.get_function_url_config(FunctionName=name)["FunctionUrl"])
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
             raise
-    url = str(client.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"])
-    client.add_permission(
-        FunctionName=name,
-        StatementId="portable-fn-public-url",
-        Action="lambda:InvokeFunctionUrl",
-        Principal="*",
-        FunctionUrlAuthType="NONE",
-    )
+        url = str(client.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"])
+    _allow_public_url(client, name)
     return url
+
+
+def _allow_public_url(client: LambdaClient, name: str) -> None:
+    """Add whichever public-URL statement the function's policy lacks (an earlier deploy may hold one)."""
+    present = _statement_ids(client, name)
+    for permission in PUBLIC_URL_PERMISSIONS:
+        if permission["StatementId"] not in present:
+            client.add_permission(FunctionName=name, Principal="*", **permission)
+
+
+def _statement_ids(client: LambdaClient, name: str) -> set[str]:
+    from botocore.exceptions import ClientError
+
+    try:
+        policy = json.loads(client.get_policy(FunctionName=name)["Policy"])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return set()
+        raise
+    return {str(statement.get("Sid")) for statement in policy.get("Statement", [])}

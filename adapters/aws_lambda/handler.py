@@ -1,7 +1,8 @@
 """The Lambda entry point: ``adapters.aws_lambda.handler.handler``.
 
-The Function named by ``portable-fn.toml`` (``$PORTABLE_FN_CONFIG``, else the file in
-``$LAMBDA_TASK_ROOT``) is loaded once per execution environment, on first use; the
+The Function named by ``portable-fn.toml`` (``$PORTABLE_FN_CONFIG``, else the file beside the bundle's
+``lambda_function.py``, else the one in ``$LAMBDA_TASK_ROOT``) is loaded once per execution environment,
+on first use; the
 template's ``lambda_function.py`` calls ``load_function`` during Lambda's init phase.
 An optional ``[aws]`` table sets ``text_mime_types``, the content types sent as text.
 """
@@ -24,7 +25,7 @@ from portable_fn import Function, locate_config, provider_settings, read_config,
 def load_function() -> tuple[Function, HttpOptions]:
     """Load the configured Function and HTTP options, once. Raises ConfigError or ArtifactError."""
     environ = dict(os.environ)
-    config = locate_config(Path(environ.get("LAMBDA_TASK_ROOT", ".")), environ)
+    config = config_path(environ)
     data = read_config(config)
     spec = spec_from_data(data, config, environ)
     guest_log = logging.getLogger("portable_fn.guest")
@@ -32,6 +33,17 @@ def load_function() -> tuple[Function, HttpOptions]:
         # Lambda's root logger stays at WARNING by default; the guest's stderr lines are INFO.
         guest_log.setLevel(logging.INFO)
     return spec.load(), http_options(data)
+
+
+def config_path(environ: Mapping[str, str]) -> Path:
+    """The config to load: ``$PORTABLE_FN_CONFIG``, else beside the bundle's entry module, else in
+    ``$LAMBDA_TASK_ROOT`` (local runners such as serverless-offline set it to /var/task, not the bundle)."""
+    bundle_root = Path(__file__).resolve().parents[2]  # <root>/adapters/aws_lambda/handler.py
+    for directory in (bundle_root, Path(environ.get("LAMBDA_TASK_ROOT", "."))):
+        path = locate_config(directory, environ)
+        if path.is_file():
+            break
+    return path
 
 
 def http_options(config: Mapping[str, Any]) -> HttpOptions:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from adapters.azure_functions.settings import DEFAULT_TRIGGERS
 from portable_fn.packaging import (
     Bundle,
     BundleError,
@@ -19,6 +20,8 @@ from portable_fn.packaging import (
     zip_source_bundle,
 )
 
+# The local storage emulator (Azurite), as Azure's own local templates set it.
+DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
 FUNCIGNORE = ".venv\n__pycache__/\n*.pyc\nlocal.settings.json\ntests/\n"
 
 
@@ -35,6 +38,8 @@ def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Repo
         staging.add_bytes(".funcignore", FUNCIGNORE.encode())
     archive = out / f"{manifest.name}-azure.zip"
     size = zip_source_bundle(staging, archive)
+    # After zipping: local settings are for `func start` here, never deployed (.funcignore agrees).
+    staging.add_bytes("local.settings.json", local_settings(settings).encode())
     app = settings["app_name"] or manifest.name
     instructions = (
         f"folder: {staging.root}",
@@ -46,6 +51,19 @@ def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Repo
         f"--src {archive} --build-remote true",
     )
     return Bundle(staging.root, archive, size, precompiled, instructions)
+
+
+def local_settings(settings: dict[str, Any]) -> str:
+    """``local.settings.json`` for Core Tools: the Python worker, and Azurite storage for storage triggers."""
+    values = {"FUNCTIONS_WORKER_RUNTIME": "python"}
+    triggers = set(settings["triggers"] or DEFAULT_TRIGGERS)
+    if triggers - {"http"}:
+        # The host keeps its own state in AzureWebJobsStorage whenever a non-HTTP trigger is registered.
+        values["AzureWebJobsStorage"] = DEVELOPMENT_STORAGE
+    for trigger in ("queue", "blob"):
+        if trigger in triggers:
+            values[settings[f"{trigger}_connection"] or "AzureWebJobsStorage"] = DEVELOPMENT_STORAGE
+    return json.dumps({"IsEncrypted": False, "Values": values}, indent=2) + "\n"
 
 
 def write_route_prefix(staging: Staging, prefix: str) -> None:

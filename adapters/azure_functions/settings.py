@@ -10,12 +10,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from portable_fn import ConfigError
+from portable_fn.schema import AzureAuthLevel as AuthLevelName
+from portable_fn.schema import AzureTrigger as TriggerName
+from portable_fn.schema import check_table
 
-AuthLevelName = Literal["anonymous", "function", "admin"]
-TriggerName = Literal["http", "queue", "blob", "eventgrid", "timer"]
 DEFAULT_ROUTE_PREFIX = "api"
 DEFAULT_TRIGGERS: tuple[TriggerName, ...] = ("http", "queue", "blob", "eventgrid")
 _TEXT_KEYS = ("queue_name", "queue_connection", "blob_path", "blob_connection", "timer_schedule")
@@ -44,23 +45,13 @@ class AzureSettings:
         return f"/{self.route_prefix}" if self.route_prefix else ""
 
 
-def settings_from_table(table: Mapping[str, Any], route_prefix: str = DEFAULT_ROUTE_PREFIX) -> AzureSettings:
-    """Build settings from an ``[azure]`` table; unknown keys are the packager's. Raises ConfigError."""
-    values: dict[str, Any] = {"route_prefix": route_prefix}
-    auth_level = table.get("auth_level", "function")
-    if auth_level not in get_args(AuthLevelName):
-        raise ConfigError(f"azure.auth_level must be anonymous, function or admin, got {auth_level!r}")
-    values["auth_level"] = auth_level
-    triggers = table.get("triggers", list(DEFAULT_TRIGGERS))
-    if not isinstance(triggers, list) or not set(triggers) <= set(get_args(TriggerName)):
-        raise ConfigError(f"azure.triggers must list some of http, queue, blob, eventgrid, timer, got {triggers!r}")
-    values["triggers"] = tuple(dict.fromkeys(triggers))
-    for key in _TEXT_KEYS:
-        if key in table:
-            if not isinstance(table[key], str) or not table[key]:
-                raise ConfigError(f"azure.{key} must be a non-empty string, got {table[key]!r}")
-            values[key] = table[key]
-    return AzureSettings(**values)
+def settings_from_table(azure: Mapping[str, Any], route_prefix: str = DEFAULT_ROUTE_PREFIX) -> AzureSettings:
+    """Build settings from an ``[azure]`` table, checked by the config schema; the keys only the packager
+    reads (``app_name``) are left out. Raises ConfigError."""
+    check_table("azure", azure)
+    values: dict[str, Any] = {key: azure[key] for key in (*_TEXT_KEYS, "auth_level") if key in azure}
+    triggers = azure.get("triggers", DEFAULT_TRIGGERS)
+    return AzureSettings(route_prefix=route_prefix, triggers=tuple(dict.fromkeys(triggers)), **values)
 
 
 def read_route_prefix(host_json: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -15,7 +16,15 @@ from typing import Any
 
 import click
 
-from portable_fn.cli.root import build_spec, cache_dir_option, function_options, main, reported_errors
+from portable_fn.cli.root import (
+    build_spec,
+    cache_dir_option,
+    config_option,
+    function_options,
+    main,
+    reported_errors,
+)
+from portable_fn.config import spec_from_config
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Request, status_line
 
@@ -32,6 +41,15 @@ EMULATORS = {
     "gcp": "adapters.gcp_functions.emulate",
 }
 
+
+# The function_options that --config replaces (the cache options still apply beside it).
+_FUNCTION_OPTIONS = {
+    "memory_mb": "--memory-mb",
+    "timeout": "--timeout",
+    "max_body_mb": "--max-body-mb",
+    "env_names": "--env",
+    "dirs": "--dir",
+}
 
 # ``invoke --event``: each adapter package has an ``invoke`` module exposing invoke_event(function, event).
 EVENT_ADAPTERS = {"aws": "aws_lambda", "azure": "azure_functions", "gcp": "gcp_functions"}
@@ -50,20 +68,46 @@ EVENT_ADAPTERS = {"aws": "aws_lambda", "azure": "azure_functions", "gcp": "gcp_f
     show_default=True,
     help="Send each request through this provider's adapter, as its native event.",
 )
+@config_option("Take the artifact, limits and grants from this portable-fn.toml, as the cloud entry points do.")
 @function_options
 def serve(
-    artifact: Path | None, host: str, port: int, workers: int | None, threads: int, emulate: str, **options: Any
+    artifact: Path | None,
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int,
+    emulate: str,
+    config: Path | None,
+    **options: Any,
 ) -> None:
-    """Serve ARTIFACT over HTTP (the bundled hello sample when omitted)."""
+    """Serve ARTIFACT over HTTP (the bundled hello sample when omitted), or what --config describes."""
     from adapters.local_http.server import ServerOptions
     from adapters.local_http.server import serve as run_server
 
-    spec = build_spec(artifact, options)
+    spec = build_spec(artifact, options) if config is None else _spec_from_config(config, artifact, options)
     if spec.cache_dir is not None:
         _precompile_in_child(spec)
     server = ServerOptions(host=host, port=port, workers=workers or (os.cpu_count() or 1), threads=threads)
     click.echo(f"Serving {spec.artifact.name} on http://{host}:{port}", err=True)
     run_server(spec, server, None if emulate == "none" else emulator(emulate))
+
+
+def _spec_from_config(config: Path, artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
+    """The FunctionSpec ``config`` describes; only the cache options may be given beside it.
+
+    Without a ``cache_dir`` in the config, --cache-dir (or the default cache) keeps the compiled artifact.
+    Raises click.UsageError for conflicting options, click.ClickException for a bad config.
+    """
+    context = click.get_current_context()
+    conflicting = ["ARTIFACT"] if artifact is not None else []
+    conflicting += [flag for name, flag in _FUNCTION_OPTIONS.items() if _given(context, name)]
+    if conflicting:
+        raise click.UsageError(f"--config names the artifact, limits and grants: drop {', '.join(conflicting)}")
+    with reported_errors():
+        spec = spec_from_config(config)
+    if options["no_cache"]:
+        return dataclasses.replace(spec, cache_dir=None, precompiled=None)
+    return spec if spec.cache_dir else dataclasses.replace(spec, cache_dir=options["cache_dir"] or default_cache_dir())
 
 
 def emulator(name: str) -> AppFactory:

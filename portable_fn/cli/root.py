@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 
 import click
 
-from portable_fn.errors import PortableFnError
+from portable_fn.config import limits_from_table
+from portable_fn.errors import ConfigError, PortableFnError
 from portable_fn.function import FunctionSpec, default_cache_dir
-from portable_fn.limits import MIB, Grants, Limits
+from portable_fn.limits import Grants
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +36,12 @@ cache_dir_option = click.option(
     default=None,
     help="Precompiled artifacts [default: ~/.cache/portable_fn].",
 )
+
+
+def config_option(help_text: str) -> Callable[[F], F]:
+    """``-c/--config`` (``$PORTABLE_FN_CONFIG``): a portable-fn.toml, the same file every command reads."""
+    config_type = click.Path(exists=True, dir_okay=False, path_type=Path)
+    return click.option("-c", "--config", type=config_type, envvar="PORTABLE_FN_CONFIG", default=None, help=help_text)
 
 
 def function_options(command: F) -> F:
@@ -78,19 +85,26 @@ def function_options(command: F) -> F:
 
 
 def build_spec(artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
-    """Turn parsed options into a FunctionSpec. Raises click.UsageError on a bad --dir."""
+    """Turn parsed options into a FunctionSpec; limits map through the config's own mapping.
+
+    Raises click.UsageError on a bad --dir, a limit out of range or a granted variable that is not set.
+    """
     dirs: dict[str, str] = {}
     for item in options.pop("dirs"):
         guest, separator, host = item.partition("=")
         if not separator or not guest.startswith("/"):
             raise click.UsageError(f"--dir expects GUEST=HOST with an absolute GUEST path, got {item!r}")
         dirs[guest] = host
-    limits = Limits(
-        memory_bytes=options.pop("memory_mb") * MIB,
-        timeout_seconds=options.pop("timeout"),
-        max_body_bytes=int(options.pop("max_body_mb") * MIB),
-    )
-    grants = Grants.from_host(options.pop("env_names"), dirs)
+    limits_table = {
+        "memory_mb": options.pop("memory_mb"),
+        "timeout_seconds": options.pop("timeout"),
+        "max_body_mb": options.pop("max_body_mb"),
+    }
+    try:
+        limits = limits_from_table(limits_table)
+        grants = Grants.from_host(options.pop("env_names"), dirs)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
     cache_dir = None if options.pop("no_cache") else (options.pop("cache_dir") or default_cache_dir())
     return FunctionSpec(artifact or demo_artifact(), limits, grants, cache_dir)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from portable_fn.cli.root import F, main, reported_errors
+from portable_fn.cli.root import F, config_option, main, reported_errors
 
 
 def _package_options(command: F) -> F:
@@ -16,14 +16,7 @@ def _package_options(command: F) -> F:
     command = click.option(
         "-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True
     )(command)
-    command = click.option(
-        "-c",
-        "--config",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        envvar="PORTABLE_FN_CONFIG",
-        default=None,
-        help="portable-fn.toml [default: none, defaults apply].",
-    )(command)
+    command = config_option("portable-fn.toml [default: none, defaults apply].")(command)
     return click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))(command)
 
 
@@ -94,9 +87,7 @@ def deploy() -> None:
 @deploy.command("aws")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--name", envvar="PORTABLE_FN_NAME", default=None, help="Function name [default: config name].")
-@click.option(
-    "-c", "--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), envvar="PORTABLE_FN_CONFIG"
-)
+@config_option("portable-fn.toml whose [aws] table and name apply.")
 @click.option("--role", envvar="PORTABLE_FN_AWS_ROLE", default=None, help="Execution role ARN [default: aws.role].")
 @click.option("--region", envvar="AWS_REGION", default=None)
 @click.option("--endpoint-url", envvar="PORTABLE_FN_AWS_ENDPOINT_URL", default=None, help="Another Lambda API.")

@@ -3,11 +3,12 @@
 Used by each provider's ``adapters/<provider>/bundle.py`` and by the CLI; never imported at request time.
 """
 
+from portable_fn.config import CONFIG_NAME
 from portable_fn.errors import BundleError
-from portable_fn.packaging.archive import ArchiveSize, extract_zip, list_tree, write_zip
+from portable_fn.packaging.archive import ArchiveSize, list_tree, write_zip
 from portable_fn.packaging.bytecode import compile_bytecode
 from portable_fn.packaging.layout import Report, Staging, check_relative
-from portable_fn.packaging.manifest import CACHE_DIR, CONFIG_NAME, Manifest, read_manifest, render_toml, stage_manifest
+from portable_fn.packaging.manifest import CACHE_DIR, Manifest, read_manifest, stage_manifest
 from portable_fn.packaging.precompile import Precompiled, host_machine, precompile
 from portable_fn.packaging.result import (
     LAMBDA_UNZIPPED_LIMIT,
@@ -38,13 +39,11 @@ __all__ = [
     "check_size",
     "compile_bytecode",
     "describe_size",
-    "extract_zip",
     "host_machine",
     "list_tree",
     "pinned_requirements",
     "precompile",
     "read_manifest",
-    "render_toml",
     "stage_in",
     "stage_manifest",
     "stage_source_bundle",

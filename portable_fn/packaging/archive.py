@@ -60,20 +60,3 @@ def write_zip(root: Path, destination: Path) -> ArchiveSize:
             unzipped += len(data)
             archive.writestr(info, data, compresslevel=9)
     return ArchiveSize(destination.stat().st_size, unzipped, len(files))
-
-
-def extract_zip(archive_path: Path, destination: Path) -> None:
-    """Unpack a bundle zip, refusing entries that would land outside ``destination``.
-
-    Raises BundleError.
-    """
-    target = destination.resolve()
-    with zipfile.ZipFile(archive_path) as archive:
-        for info in archive.infolist():
-            path = (target / info.filename).resolve()
-            if not path.is_relative_to(target):
-                raise BundleError(f"{archive_path.name}: entry {info.filename!r} escapes the destination")
-            archive.extract(info, target)
-            mode = (info.external_attr >> 16) & 0o777
-            if mode and not info.is_dir():
-                path.chmod(mode)

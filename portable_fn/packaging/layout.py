@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 import adapters
 import portable_fn
 from portable_fn.errors import BundleError
+from portable_fn.schema import is_inside_path
 
 Report = Callable[[str], None]
 _SKIPPED = {"__pycache__", ".mypy_cache", ".pytest_cache"}
@@ -16,18 +17,18 @@ _SKIPPED = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 def check_relative(name: str) -> PurePosixPath:
     """A bundle path that stays inside the bundle. Raises BundleError on absolute paths or ``..``."""
-    path = PurePosixPath(name)
-    if not name or path.is_absolute() or ".." in path.parts or "\\" in name:
+    if not is_inside_path(name):
         raise BundleError(f"path {name!r} would escape the bundle: use a relative path without '..'")
-    return path
+    return PurePosixPath(name)
 
 
 class Staging:
     """The directory a bundle is assembled in before it is zipped."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        # Absolute: the precompile child runs inside the bundle, where a relative root means something else.
+        self.root = root.absolute()
+        self.root.mkdir(parents=True, exist_ok=True)
 
     def path(self, name: str) -> Path:
         """Where ``name`` lives in the bundle. Raises BundleError when it would escape."""

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from adapters.aws_lambda.bundle import HANDLER, build_bundle
-from portable_fn.packaging import CACHE_DIR, Bundle, BundleError, extract_zip
+from portable_fn.packaging import CACHE_DIR, Bundle, BundleError
+from tests.bundles import extract_zip
 from tests.conftest import sample_path
 
 QEMU = shutil.which("qemu-aarch64")

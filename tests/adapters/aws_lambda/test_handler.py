@@ -24,6 +24,7 @@ import pytest
 from adapters.aws_lambda.handler import http_options
 from portable_fn import ConfigError, read_config
 from tests.adapters.aws_lambda.test_dispatch import EVENTS, read_event
+from tests.bundles import write_config
 from tests.conftest import ROOT, parse_echo, sample_path
 
 PREFIX = "/2018-06-01/runtime"
@@ -105,8 +106,7 @@ class LambdaRuntime:
 @contextmanager
 def lambda_runtime(tmp_path: Path, artifact: str, timeout_seconds: int = 30) -> Iterator[LambdaRuntime]:
     """A Runtime API server plus awslambdaric serving ``artifact`` through a temp portable-fn.toml."""
-    config = tmp_path / "portable-fn.toml"
-    config.write_text(f'artifact = "{sample_path(artifact)}"\n[limits]\ntimeout_seconds = {timeout_seconds}\n')
+    config = write_config(tmp_path, sample_path(artifact), f"[limits]\ntimeout_seconds = {timeout_seconds}\n")
     api = RuntimeApi()
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(api))
     server.daemon_threads = True

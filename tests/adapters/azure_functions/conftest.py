@@ -10,6 +10,7 @@ import azure.functions as func
 import pytest
 
 from adapters.azure_functions.handler import app_from_directory
+from tests.bundles import write_config
 from tests.conftest import sample_path
 
 AppFactory = Callable[..., func.FunctionApp]
@@ -21,9 +22,7 @@ def make_app(tmp_path: Path) -> AppFactory:
 
     def make(sample: str = "echo-c", azure: str = "", route_prefix: str | None = "api") -> func.FunctionApp:
         folder = tmp_path / sample
-        folder.mkdir(exist_ok=True)
-        artifact = json.dumps(str(sample_path(sample)))
-        (folder / "portable-fn.toml").write_text(f"artifact = {artifact}\n[azure]\n{azure}\n", encoding="utf-8")
+        write_config(folder, sample_path(sample), f"[azure]\n{azure}\n")
         host: dict[str, object] = {"version": "2.0"}
         if route_prefix is not None:
             host["extensions"] = {"http": {"routePrefix": route_prefix}}

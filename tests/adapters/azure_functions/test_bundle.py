@@ -8,9 +8,11 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from adapters.azure_functions.bundle import build_bundle
-from portable_fn.packaging import CACHE_DIR, extract_zip
-from tests.bundles import venv_with_requirements
+from portable_fn.packaging import CACHE_DIR
+from tests.bundles import extract_zip, venv_with_requirements
 from tests.conftest import sample_path
 
 # Runs inside the venv, in the unpacked folder, the way the Functions worker indexes function_app.py.
@@ -35,6 +37,7 @@ def test_unpacked_app_answers_from_the_precompiled_artifact(tmp_path: Path) -> N
     assert bundle.archive is not None
     names = set(zipfile.ZipFile(bundle.archive).namelist())
     assert {"function_app.py", "host.json", "requirements.txt", ".funcignore", "hello-c.wasm"} <= names
+    assert "local.settings.json" not in names  # for `func start` in the folder, never deployed
     assert any(name.startswith(f"{CACHE_DIR}/") and "-x86_64-" in name for name in names)
     assert any("func azure functionapp publish hello" in line for line in bundle.instructions)
     assert any("az functionapp deployment source config-zip" in line for line in bundle.instructions)
@@ -49,3 +52,32 @@ def test_unpacked_app_answers_from_the_precompiled_artifact(tmp_path: Path) -> N
     assert result.stdout == "200 hello\n"
     assert "compiling instead" not in result.stderr
     assert sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    ("azure", "values"),
+    [
+        pytest.param(
+            "",
+            {"FUNCTIONS_WORKER_RUNTIME": "python", "AzureWebJobsStorage": "UseDevelopmentStorage=true"},
+            id="default-triggers",
+        ),
+        pytest.param('triggers = ["http"]', {"FUNCTIONS_WORKER_RUNTIME": "python"}, id="http-only"),
+        pytest.param(
+            'triggers = ["http", "queue"]\nqueue_connection = "Jobs"',
+            {
+                "FUNCTIONS_WORKER_RUNTIME": "python",
+                "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+                "Jobs": "UseDevelopmentStorage=true",
+            },
+            id="own-connection",
+        ),
+    ],
+)
+def test_folder_has_local_settings_for_core_tools(tmp_path: Path, azure: str, values: dict[str, str]) -> None:
+    config = tmp_path / "portable-fn.toml"
+    config.write_text(f'artifact = "hello-c.wasm"\n[azure]\n{azure}\n')
+    bundle = build_bundle(sample_path("hello-c"), config, tmp_path / "out")
+    settings = json.loads((bundle.directory / "local.settings.json").read_text())
+    assert settings == {"IsEncrypted": False, "Values": values}
+    assert "local.settings.json" in (bundle.directory / ".funcignore").read_text().splitlines()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.bundles import write_config
 from tests.conftest import ROOT, sample_path
 from tests.servers import ServerProcess
 
@@ -25,8 +25,7 @@ def ff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     def start(target: str, sample: str) -> str:
         if (target, sample) not in running:
             folder = tmp_path_factory.mktemp(f"{target}-{sample}")
-            config = folder / "portable-fn.toml"
-            config.write_text(f"artifact = {json.dumps(str(sample_path(sample)))}\n", encoding="utf-8")
+            config = write_config(folder, sample_path(sample))
             env = {**os.environ, "PORTABLE_FN_CONFIG": str(config), "PYTHONPATH": str(ROOT), "WORKERS": "1"}
             # gunicorn announces the port it was given at info level (functions-framework sets "error").
             env |= {"THREADS": "2", "GUNICORN_LOG_LEVEL": "info"}

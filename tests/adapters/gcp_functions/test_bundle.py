@@ -6,9 +6,9 @@ import os
 import zipfile
 from pathlib import Path
 
-from adapters.gcp_functions.bundle import build_bundle
-from portable_fn.packaging import CACHE_DIR, extract_zip
-from tests.bundles import venv_with_requirements
+from adapters.gcp_functions.bundle import HTTP_ENTRY_POINT, build_bundle
+from portable_fn.packaging import CACHE_DIR
+from tests.bundles import extract_zip, venv_with_requirements
 from tests.conftest import sample_path
 from tests.servers import ServerProcess, answer_when_up
 
@@ -29,7 +29,9 @@ def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -
     extract_zip(bundle.archive, app)
     venv = venv_with_requirements(tmp_path, app / "requirements.txt")
     before = sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir())
-    command = [str(venv / "bin" / "functions-framework"), "--target", "http", "--source", "main.py", "--port", "0"]
+    # The template's HTTP function is served under the constant's name.
+    command = [str(venv / "bin" / "functions-framework"), "--target", HTTP_ENTRY_POINT, "--source", "main.py"]
+    command += ["--port", "0"]
     # gunicorn announces the port it was given at info level (functions-framework sets "error").
     env = {"PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "PYTHONDONTWRITEBYTECODE": "1", "GUNICORN_LOG_LEVEL": "info"}
     with ServerProcess(command, env, cwd=app) as server:
@@ -37,3 +39,10 @@ def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -
         output = server.output()
     assert "compiling instead" not in output
     assert sorted((p.name, p.stat().st_ino) for p in (app / CACHE_DIR).iterdir()) == before
+
+
+def test_configured_entry_point_is_the_one_printed(tmp_path: Path) -> None:
+    config = tmp_path / "portable-fn.toml"
+    config.write_text('artifact = "hello-c.wasm"\n[gcp]\nentry_point = "event"\n')
+    bundle = build_bundle(sample_path("hello-c"), config, tmp_path / "out")
+    assert "entry point: event" in bundle.instructions

@@ -9,31 +9,58 @@ from pathlib import Path
 
 from adapters.local_http.bundle import build_bundle
 from portable_fn.packaging import CACHE_DIR
-from tests.conftest import sample_path
-from tests.servers import ServerProcess, answer_when_up
+from tests.conftest import parse_echo, sample_path
+from tests.servers import ServerProcess, answer_when_up, request
+
+CONFIG = """name = "echo"
+artifact = "echo-c.wasm"
+[limits]
+memory_mb = 64
+max_output_mb = 0.01
+[grants]
+authorization = true
+[container]
+workers = 1
+"""
 
 
-def test_context_entry_command_serves_on_port_and_stops_on_sigterm(tmp_path: Path) -> None:
-    config = tmp_path / "portable-fn.toml"
-    config.write_text('name = "hello"\nartifact = "hello-c.wasm"\n[limits]\nmemory_mb = 64\n[container]\nworkers = 1\n')
-    bundle = build_bundle(sample_path("hello-c"), config, tmp_path / "out")
-    context = bundle.directory
+def image_command(context: Path) -> tuple[list[str], dict[str, str]]:
+    """The image's ENTRYPOINT + CMD and ENV, with /app replaced by the unpacked context; port 0: the OS picks one."""
     dockerfile = (context / "Dockerfile").read_text()
-    assert "FROM python:3.11-slim" in dockerfile and "USER 10001" in dockerfile and "STOPSIGNAL SIGTERM" in dockerfile
-    assert (context / "requirements.txt").read_text().startswith("wasmtime==50.0.1\nclick==")
-    assert len(list((context / CACHE_DIR).glob("*-x86_64-*.cwasm"))) == 1
     entry = json.loads(dockerfile.split("ENTRYPOINT ", 1)[1].splitlines()[0])
     cmd = json.loads(dockerfile.split("\nCMD ", 1)[1].splitlines()[0])
-    assert cmd[:3] == ["/app/hello-c.wasm", "--workers", "1"] and "--memory-mb" in cmd
-    # The image's ENV, with /app replaced by the unpacked context; port 0: the OS picks one.
+    config = dockerfile.split("PORTABLE_FN_CONFIG=", 1)[1].split()[0]
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(context), "HOST": "127.0.0.1", "PORT": "0"}
-    env["PORTABLE_FN_CACHE_DIR"] = str(context / CACHE_DIR)
-    command = [sys.executable if entry[0] == "python" else entry[0], *entry[1:]]
-    command += [arg.replace("/app/", f"{context}/") for arg in cmd]
+    env["PORTABLE_FN_CONFIG"] = config.replace("/app/", f"{context}/")
+    return [sys.executable if entry[0] == "python" else entry[0], *entry[1:], *cmd], env
+
+
+def test_context_files(tmp_path: Path) -> None:
+    config = tmp_path / "portable-fn.toml"
+    config.write_text(CONFIG)
+    context = build_bundle(sample_path("echo-c"), config, tmp_path / "out").directory
+    dockerfile = (context / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim" in dockerfile and "USER 10001" in dockerfile and "STOPSIGNAL SIGTERM" in dockerfile
+    assert "PORTABLE_FN_CONFIG=/app/portable-fn.toml" in dockerfile
+    assert dockerfile.endswith('CMD ["--workers", "1"]\n')
+    assert (context / "requirements.txt").read_text().startswith("wasmtime==50.0.1\nclick==")
+    assert len(list((context / CACHE_DIR).glob("*-x86_64-*.cwasm"))) == 1
+
+
+def test_image_command_keeps_every_limit_and_grant_and_stops_on_sigterm(tmp_path: Path) -> None:
+    config = tmp_path / "portable-fn.toml"
+    config.write_text(CONFIG)
+    context = build_bundle(sample_path("echo-c"), config, tmp_path / "out").directory
+    command, env = image_command(context)
     server = ServerProcess(command, env, cwd=context)
     try:
-        _, body = answer_when_up(server, server.listening_port(), "/")
-        assert body == b"hello\n"
+        port = server.listening_port()
+        answer_when_up(server, port, "/")
+        _, body = request(port, "GET", "/", headers={"Authorization": "Bearer t"})
+        environment, _, _ = parse_echo(body)
+        assert environment["HTTP_AUTHORIZATION"] == "Bearer t"  # grants.authorization
+        refused, _ = request(port, "POST", "/", body=b"x" * 20_000)
+        assert refused.status == 502  # limits.max_output_mb (10 kB) holds in the image
     finally:
         output = server.output()
         code = server.stop()

@@ -1,4 +1,4 @@
-"""The [aws]/[azure]/[gcp]/[container] tables: defaults, and errors that name the bad key."""
+"""The provider tables of the one config schema: defaults, and errors that name the bad key."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from portable_fn import ConfigError, read_config
-from portable_fn.provider_config import provider_settings
+from portable_fn import ConfigError, provider_settings, read_config
 
 
 @pytest.mark.parametrize(
@@ -19,6 +18,10 @@ from portable_fn.provider_config import provider_settings
         pytest.param('[azure]\nroute_prefix = "/api"', r"azure\.route_prefix", id="prefix"),
         pytest.param('[gcp]\nruntime = "python27"', r"gcp\.runtime must be one of", id="runtime"),
         pytest.param("[container]\nport = 0", r"container\.port", id="port"),
+        pytest.param(
+            '[azure]\ntriggers = ["http", "smtp"]', r"azure\.triggers must list some of http, queue", id="trig"
+        ),
+        pytest.param("[containr]\nport = 1", r"unknown config key containr; expected one of", id="table-typo"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, table: str, message: str) -> None:

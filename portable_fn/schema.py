@@ -1,0 +1,248 @@
+"""The one schema of ``portable-fn.toml`` and its one validator, used by ``package`` and at every start-up.
+
+Each key has a checker and a default. A checker takes the key's dotted name and its value and returns the
+value, or raises ConfigError naming the key, what was expected and what was found::
+
+    name = "hello"                  # letters, digits, '-' and '_' (Lambda's rule), at most 64
+    artifact = "hello.wasm"         # paths are relative to the config and stay inside its folder
+    cache_dir = ".portable_fn_cache"
+    precompiled = ".portable_fn_cache/<key>.cwasm"
+
+    [limits]                        # positive, finite numbers
+    memory_mb = 256
+    timeout_seconds = 30
+    max_body_mb = 6
+    max_output_mb = 16
+
+    [grants]
+    env = ["GREETING"]              # host variables copied to the guest
+    dirs = { "/data" = "data" }     # guest path = folder inside the config's folder, read-only
+    authorization = false           # pass the Authorization header
+
+    [aws]        architecture, memory_mb, timeout_seconds, role, runtime, region, function_url,
+                 environment, text_mime_types
+    [azure]      auth_level, route_prefix, app_name, triggers, queue_*/blob_* names, timer_schedule
+    [gcp]        region, entry_point, runtime
+    [container]  base_image, port, workers
+
+Standard library only: every entry point imports this on its cold-start path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from pathlib import PurePosixPath
+from typing import Any, Literal, get_args
+
+from portable_fn.errors import ConfigError
+
+Checker = Callable[[str, Any], Any]
+Schema = dict[str, tuple[Checker, Any]]
+AzureAuthLevel = Literal["anonymous", "function", "admin"]
+AzureTrigger = Literal["http", "queue", "blob", "eventgrid", "timer"]
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_ENV_NAME = re.compile(r"[^=\0]+")
+
+
+def is_inside_path(name: str) -> bool:
+    """True when ``name`` is a relative POSIX path without ``..``: joined to a folder, it stays inside."""
+    path = PurePosixPath(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def choice(*allowed: str) -> Checker:
+    """A checker accepting one of ``allowed`` strings."""
+
+    def check(key: str, value: Any) -> Any:
+        if value not in allowed:
+            raise ConfigError(f"{key} must be one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    return check
+
+
+def choices(*allowed: str) -> Checker:
+    """A checker accepting a list of some of ``allowed`` strings."""
+
+    def check(key: str, value: Any) -> Any:
+        if not isinstance(value, list) or not set(value) <= set(allowed):
+            raise ConfigError(f"{key} must list some of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    return check
+
+
+def integer(low: int, high: int) -> Checker:
+    """A checker accepting an integer in ``low..high``."""
+
+    def check(key: str, value: Any) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(f"{key} must be an integer from {low} to {high}, got {value!r}")
+        return value
+
+    return check
+
+
+def positive_number(key: str, value: Any) -> Any:
+    """Accept a finite number above zero (NaN and infinity would switch a limit off)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{key} must be a positive number, got {value!r}")
+    return value
+
+
+def text(key: str, value: Any) -> Any:
+    """Accept a non-empty string."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key} must be a non-empty string, got {value!r}")
+    return value
+
+
+def function_name(key: str, value: Any) -> Any:
+    """Accept a function name that is also a safe file name: letters, digits, '-', '_'; at most 64."""
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
+        raise ConfigError(
+            f"{key} must be 1-64 letters, digits, '-' or '_' starting with a letter or digit, got {value!r}"
+        )
+    return value
+
+
+def bundle_path(key: str, value: Any) -> Any:
+    """Accept a path relative to the config's folder that stays inside it."""
+    if not isinstance(value, str) or not is_inside_path(value):
+        raise ConfigError(f"{key} must be a relative path inside the config's folder (no '..'), got {value!r}")
+    return value
+
+
+def route_prefix(key: str, value: Any) -> Any:
+    """Accept a route prefix: a string without leading or trailing '/' (may be empty)."""
+    if not isinstance(value, str) or value != value.strip("/"):
+        raise ConfigError(f"{key} must be a string without leading or trailing '/', got {value!r}")
+    return value
+
+
+def flag(key: str, value: Any) -> Any:
+    """Accept a boolean."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key} must be true or false, got {value!r}")
+    return value
+
+
+def string_table(key: str, value: Any) -> Any:
+    """Accept a table of string values (environment variables)."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f'{key} must be a table of NAME = "value" strings, got {value!r}')
+    return value
+
+
+def string_list(key: str, value: Any) -> Any:
+    """Accept a list of non-empty strings."""
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(f"{key} must be a list of non-empty strings, got {value!r}")
+    return value
+
+
+def env_names(key: str, value: Any) -> Any:
+    """Accept a list of environment variable names."""
+    if not isinstance(value, list) or not all(isinstance(item, str) and _ENV_NAME.fullmatch(item) for item in value):
+        raise ConfigError(f'{key} must be a list of variable names like ["GREETING"], got {value!r}')
+    return value
+
+
+def dir_table(key: str, value: Any) -> Any:
+    """Accept a table of absolute guest path = host folder inside the config's folder."""
+    if not isinstance(value, dict):
+        raise ConfigError(f'{key} must be a table of "/guest/path" = "folder" strings, got {value!r}')
+    for guest, host in value.items():
+        if not guest.startswith("/"):
+            raise ConfigError(f"{key}: guest path {guest!r} must be absolute (start with '/')")
+        bundle_path(f"{key}.{guest!r}", host)
+    return value
+
+
+def table(schema: Schema) -> Checker:
+    """A checker accepting a table whose keys are in ``schema``, each value passing its checker."""
+
+    def check(key: str, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key} must be a table ([{key}]), got {value!r}")
+        unknown = sorted(set(value) - set(schema))
+        if unknown:
+            where = f"{key}.{unknown[0]}" if key else unknown[0]
+            raise ConfigError(f"unknown config key {where}; expected one of {', '.join(sorted(schema))}")
+        for name, item in value.items():
+            schema[name][0](f"{key}.{name}" if key else name, item)
+        return value
+
+    return check
+
+
+# None as default means "no value unless given" (Limits' own default applies for a limit).
+LIMITS: Schema = {
+    name: (positive_number, None) for name in ("memory_mb", "timeout_seconds", "max_body_mb", "max_output_mb")
+}
+GRANTS: Schema = {"env": (env_names, []), "dirs": (dir_table, {}), "authorization": (flag, False)}
+PROVIDERS: dict[str, Schema] = {
+    "aws": {
+        "architecture": (choice("x86_64", "arm64"), "x86_64"),
+        "memory_mb": (integer(128, 10240), 512),
+        "timeout_seconds": (integer(1, 900), 30),
+        "role": (text, None),
+        "runtime": (choice("python3.11", "python3.12", "python3.13"), "python3.11"),
+        "region": (text, None),
+        "function_url": (flag, False),
+        "environment": (string_table, {}),
+        "text_mime_types": (string_list, None),
+    },
+    "azure": {
+        "auth_level": (choice(*get_args(AzureAuthLevel)), "function"),
+        "route_prefix": (route_prefix, "api"),
+        "app_name": (text, None),
+        "triggers": (choices(*get_args(AzureTrigger)), None),
+        "queue_name": (text, None),
+        "queue_connection": (text, None),
+        "blob_path": (text, None),
+        "blob_connection": (text, None),
+        "timer_schedule": (text, None),
+    },
+    "gcp": {
+        "region": (text, "us-central1"),
+        "entry_point": (text, None),
+        "runtime": (choice("python311", "python312", "python313"), "python311"),
+    },
+    "container": {
+        "base_image": (text, "python:3.11-slim"),
+        "port": (integer(1, 65535), 8080),
+        "workers": (integer(1, 256), 2),
+    },
+}
+TABLES: dict[str, Schema] = {"limits": LIMITS, "grants": GRANTS, **PROVIDERS}
+CONFIG: Schema = {
+    "name": (function_name, None),
+    "artifact": (bundle_path, None),
+    "cache_dir": (bundle_path, None),
+    "precompiled": (bundle_path, None),
+    **{name: (table(schema), {}) for name, schema in TABLES.items()},
+}
+
+
+def check_table(name: str, values: Mapping[str, Any]) -> None:
+    """Check one table (``limits``, ``grants``, ``aws`` ...) on its own. Raises ConfigError naming the bad key."""
+    table(TABLES[name])(name, dict(values))
+
+
+def validate_config(data: Mapping[str, Any]) -> None:
+    """Check a parsed config against the schema. Raises ConfigError naming the first bad key."""
+    table(CONFIG)("", dict(data))
+
+
+def provider_settings(data: Mapping[str, Any], provider: str) -> dict[str, Any]:
+    """The ``provider`` table (``aws``, ``azure``, ``gcp``, ``container``) with defaults filled in.
+
+    Raises ConfigError when the config does not match the schema.
+    """
+    validate_config(data)
+    given = data.get(provider, {})
+    return {key: given.get(key, default) for key, (_, default) in PROVIDERS[provider].items()}
