@@ -12,7 +12,8 @@ from portable_fn import Function, Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_OUT = ROOT / "samples" / "out"
-SHARED_EVENTS = ROOT.parent / "shared" / "events"
+# Public provider event samples, copied with their provenance (tests/events/SOURCES.md).
+EVENTS = ROOT / "tests" / "events"
 # Precompiled samples kept between sessions: components take seconds to compile.
 SAMPLE_CACHE = SAMPLES_OUT / ".cwasm-cache"
 
@@ -42,10 +43,10 @@ def load_sample() -> Callable[..., Function]:
 
 @pytest.fixture(scope="session")
 def shared_events() -> Path:
-    """The public provider event samples in ../shared/events; skips where ../shared is absent."""
-    if not SHARED_EVENTS.is_dir():
-        pytest.skip("../shared/events is not present in this checkout")
-    return SHARED_EVENTS
+    """The public provider event samples in tests/events; a checkout without them fails, never skips."""
+    if not (EVENTS / "SOURCES.md").is_file():
+        pytest.fail(f"{EVENTS} is missing: the event samples are part of the repository")
+    return EVENTS
 
 
 def free_port() -> int:
