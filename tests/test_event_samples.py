@@ -6,23 +6,23 @@ import hashlib
 import re
 from pathlib import Path
 
-from tests.conftest import EVENTS, ROOT
+from tests.conftest import EVENT_SAMPLES, ROOT
 
 # A SOURCES.md table row: | `aws/sqs.json` | repo @ commit | path | licence | `sha256 prefix` | what |
 _ROW = re.compile(r"^\| `(?P<file>[^`]+)` \|(?:[^|]*\|){3} `(?P<sha>[0-9a-f]{12})` \|", re.MULTILINE)
 
 
 def listed_samples() -> dict[str, str]:
-    return {match["file"]: match["sha"] for match in _ROW.finditer((EVENTS / "SOURCES.md").read_text())}
+    return {match["file"]: match["sha"] for match in _ROW.finditer((EVENT_SAMPLES / "SOURCES.md").read_text())}
 
 
 def test_every_sample_is_inside_the_repository_and_listed_with_its_hash() -> None:
-    on_disk = {str(path.relative_to(EVENTS)) for path in EVENTS.rglob("*.json")}
+    on_disk = {str(path.relative_to(EVENT_SAMPLES)) for path in EVENT_SAMPLES.rglob("*.json")}
     listed = listed_samples()
-    assert on_disk, f"no event samples under {EVENTS}"
+    assert on_disk, f"no event samples under {EVENT_SAMPLES}"
     assert set(listed) == on_disk
     for name, sha in listed.items():
-        assert hashlib.sha256((EVENTS / name).read_bytes()).hexdigest()[:12] == sha, name
+        assert hashlib.sha256((EVENT_SAMPLES / name).read_bytes()).hexdigest()[:12] == sha, name
 
 
 def test_no_test_reads_files_outside_the_repository() -> None:

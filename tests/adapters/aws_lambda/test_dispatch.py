@@ -15,10 +15,10 @@ from adapters.aws_lambda.dispatch import SHAPES, find_shape, handle_event
 from adapters.aws_lambda.http_event import HttpShape
 from adapters.aws_lambda.types import UnknownEvent
 from portable_fn import Function
-from tests.conftest import EVENTS, parse_echo
+from tests.conftest import EVENT_SAMPLES, parse_echo
 
 EVENTS = Path(__file__).parent / "events"
-SHARED_AWS = sorted((EVENTS / "aws").glob("*.json"))
+SHARED_AWS = sorted((EVENT_SAMPLES / "aws").glob("*.json"))
 # Never HTTP_* for the guest (WAGI withholds them; Content-* travel as CONTENT_LENGTH/CONTENT_TYPE).
 WITHHELD = {"connection", "authorization", "content-length", "content-type"}
 
