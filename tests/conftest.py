@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ from portable_fn import Function, Limits
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_OUT = ROOT / "samples" / "out"
 # Public provider event samples, copied with their provenance (tests/events/SOURCES.md).
-EVENTS = ROOT / "tests" / "events"
+EVENT_SAMPLES = ROOT / "tests" / "events"
 # Precompiled samples kept between sessions: components take seconds to compile.
 SAMPLE_CACHE = SAMPLES_OUT / ".cwasm-cache"
 
@@ -44,9 +47,18 @@ def load_sample() -> Callable[..., Function]:
 @pytest.fixture(scope="session")
 def shared_events() -> Path:
     """The public provider event samples in tests/events; a checkout without them fails, never skips."""
-    if not (EVENTS / "SOURCES.md").is_file():
-        pytest.fail(f"{EVENTS} is missing: the event samples are part of the repository")
-    return EVENTS
+    if not (EVENT_SAMPLES / "SOURCES.md").is_file():
+        pytest.fail(f"{EVENT_SAMPLES} is missing: the event samples are part of the repository")
+    return EVENT_SAMPLES
+
+
+def run_cli(
+    args: list[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point, ``python -m portable_fn ARGS``, in ``cwd`` with this checkout's code."""
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    command = [sys.executable, "-m", "portable_fn", *args]
+    return subprocess.run(command, cwd=cwd, env=environ, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def free_port() -> int:

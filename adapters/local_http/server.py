@@ -28,6 +28,7 @@ class ServerOptions:
     workers: int = os.cpu_count() or 1
     threads: int = 2
     graceful_timeout: int = 30
+    access_log: bool = False
 
 
 AppFactory = Callable[[FunctionSpec], Callable[..., Any]]
@@ -50,7 +51,7 @@ class _GunicornServer(BaseApplication):  # type: ignore[misc]
             "graceful_timeout": int(options.graceful_timeout),
             "timeout": max(60, int(self._spec.limits.timeout_seconds) + 30),
             "preload_app": False,  # wasm must never run before the fork
-            "accesslog": None,
+            "accesslog": "-" if options.access_log else None,
         }
         for key, value in settings.items():
             self.cfg.set(key, value)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from portable_fn.cli.root import F, main, reported_errors
+from portable_fn.cli.root import F, main, needs_extra, reported_errors
 
 
 def _package_options(command: F) -> F:
@@ -117,7 +117,9 @@ def deploy_aws(
     with reported_errors():
         data = read_config(config) if config else {}
         deployment = deployment_from_config(archive, data, name=name, role=role, function_url=function_url)
-        result = deploy(lambda_client(region or deployment.region, endpoint_url), deployment)
+        with needs_extra("aws", "deploy aws"):
+            client = lambda_client(region or deployment.region, endpoint_url)
+        result = deploy(client, deployment)
     click.echo(f"{'created' if result.created else 'updated'} {result.arn}")
     if result.url:
         click.echo(f"url: {result.url}")
