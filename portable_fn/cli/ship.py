@@ -30,8 +30,10 @@ def _package_options(command: F) -> F:
 def _run_bundler(provider: str, artifact: Path, config: Path | None, out: Path, **options: Any) -> None:
     """Build one provider's bundle with progress lines on stderr; print what to run next."""
     module = importlib.import_module(f"adapters.{provider}.bundle")
+    click.echo(f"packaging {artifact.name} for {click.get_current_context().info_name} into {out} ...", err=True)
     with reported_errors():
         bundle = module.build_bundle(artifact, config, out, report=lambda line: click.echo(line, err=True), **options)
+    click.echo(f"wrote {bundle.directory}" + (f" and {bundle.archive}" if bundle.archive else ""), err=True)
     for line in bundle.instructions:
         click.echo(line)
 
