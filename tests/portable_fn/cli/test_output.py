@@ -39,11 +39,14 @@ def test_serve_shows_guest_logs_and_one_access_line_per_request(tmp_path: Path, 
     server = Server([str(sample_path("stderr-c")), "--cache-dir", str(tmp_path), *(["-q"] if quiet else [])])
     try:
         server.body("GET", "/first?x=1", headers={"X-Request-Id": "req-42"})
+        server.body("GET", "/second")
     finally:
         code, output = stop_and_read(server)
     assert code == 0
-    shown = ["[req-42] guest log line", '"GET /first?x=1 HTTP/1.1" 200']
-    assert [line in output for line in shown] == [not quiet, not quiet], output
+    shown = ["[req-42] guest log line", '"GET /first?x=1 HTTP/1.1" 200', '"GET /second HTTP/1.1" 200']
+    assert [line in output for line in shown] == [not quiet] * 3, output
+    # Without an X-Request-Id header the server makes one up: every guest line is tagged.
+    assert len(re.findall(r"\[[0-9a-f]{16}\] guest log line", output)) == (0 if quiet else 2)  # probe, /second
     assert output.count('"GET / HTTP/1.1" 200') == (0 if quiet else 1)  # the start-up probe
 
 
