@@ -6,6 +6,7 @@ sized like a serverless platform's (Lambda answers at most 6 MB synchronously).
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,8 +29,8 @@ class Limits:
         for name in ("memory_bytes", "max_body_bytes", "max_output_bytes"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Limits.{name} must be a positive number of bytes, got {getattr(self, name)!r}")
-        if self.timeout_seconds <= 0:
-            raise ConfigError(f"Limits.timeout_seconds must be positive, got {self.timeout_seconds!r}")
+        if not 0 < self.timeout_seconds < math.inf:  # also refuses nan, which compares false with anything
+            raise ConfigError(f"Limits.timeout_seconds must be positive and finite, got {self.timeout_seconds!r}")
 
 
 @dataclass(frozen=True, slots=True)

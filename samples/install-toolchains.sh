@@ -2,14 +2,23 @@
 # Install the toolchains that samples/build.py needs, from package registries only.
 # Idempotent and non-interactive. C and Zig come from the PyPI package `ziglang`,
 # pinned by the project's dev extra (pip install -e '.[dev]'), not installed here.
+# System-wide, with root or sudo: the bookworm-backports apt source, then rustc,
+# libstd-rust-dev-wasm32, lld-14 and golang-1.23. npm must already be on PATH.
+# npm ci runs again only when a package-lock.json or node changed since its last success.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/../scripts/lib/stamps.sh"
 export DEBIAN_FRONTEND=noninteractive
 
 sudo_if_needed() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+
+if ! command -v npm >/dev/null; then
+    echo "error: npm is needed (Node.js >= 18): on Debian, sudo apt-get install nodejs npm" >&2
+    exit 1
+fi
 
 backports=/etc/apt/sources.list.d/bookworm-backports.list
 if [ ! -f "$backports" ]; then
@@ -30,7 +39,7 @@ if ! python3 -m ziglang version >/dev/null 2>&1; then
     echo "note: PyPI 'ziglang' missing: run pip install -e '.[dev]' (C and Zig samples need it)" >&2
 fi
 
-(cd "$here/echo/as" && npm ci --no-audit --no-fund --loglevel=error)
+npm_ci_once "$here/echo/as"
 # JS components (componentize-js) and the WASI WIT files (jco) that Python components use too.
-(cd "$here/js" && npm ci --no-audit --no-fund --loglevel=error)
+npm_ci_once "$here/js"
 echo "toolchains ready"

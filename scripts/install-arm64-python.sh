@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# An aarch64 Python 3.11 under qemu-user, from Debian's packages: `portable-fn package aws --arch arm64
-# --cross-python ...` precompiles with it, and the arm64 bundle test runs with it.
-# Idempotent; installs into /opt/arm64-python.
+# An aarch64 Python 3.11 under qemu-user, from Debian's packages: `portable-fn package aws` (with
+# [aws] architecture = "arm64" and --cross-python ...) precompiles with it; the arm64 bundle test runs with it.
+# Needs root. System-wide: installs qemu-user, adds the arm64 dpkg architecture, unpacks into
+# /opt/arm64-python. Idempotent: a second run only checks.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 root=/opt/arm64-python

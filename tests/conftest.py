@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,8 @@ from portable_fn import Function, Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_OUT = ROOT / "samples" / "out"
-SHARED_EVENTS = ROOT.parent / "shared" / "events"
+# Public provider event samples, copied with their provenance (tests/events/SOURCES.md).
+EVENT_SAMPLES = ROOT / "tests" / "events"
 # Precompiled samples kept between sessions: components take seconds to compile.
 SAMPLE_CACHE = SAMPLES_OUT / ".cwasm-cache"
 
@@ -52,10 +56,19 @@ def load_sample() -> Callable[..., Function]:
 
 @pytest.fixture(scope="session")
 def shared_events() -> Path:
-    """The public provider event samples in ../shared/events; skips where ../shared is absent."""
-    if not SHARED_EVENTS.is_dir():
-        pytest.skip("../shared/events is not present in this checkout")
-    return SHARED_EVENTS
+    """The public provider event samples in tests/events; a checkout without them fails, never skips."""
+    if not (EVENT_SAMPLES / "SOURCES.md").is_file():
+        pytest.fail(f"{EVENT_SAMPLES} is missing: the event samples are part of the repository")
+    return EVENT_SAMPLES
+
+
+def run_cli(
+    args: list[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point, ``python -m portable_fn ARGS``, in ``cwd`` with this checkout's code."""
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    command = [sys.executable, "-m", "portable_fn", *args]
+    return subprocess.run(command, cwd=cwd, env=environ, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def parse_echo(body: bytes) -> tuple[dict[str, str], list[str], bytes]:

@@ -23,6 +23,8 @@ from portable_fn import BodyTooLarge, FunctionSpec, Request, Response, status_li
 
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]
+# What ``portable-fn serve --emulate azure`` prints at start-up: every path is under it.
+URL_PREFIX = AzureSettings().script_name
 
 
 def to_http_request(request: Request) -> func.HttpRequest:
@@ -63,7 +65,9 @@ class AzureEmulator:
         except BodyTooLarge as exc:
             return _plain(Response.text(exc.status, str(exc)))
         if self.settings.script_name and not split_script_name(request.path, self.settings.script_name)[0]:
-            return _plain(Response.text(404, "Not Found"))
+            prefix = self.settings.script_name
+            hint = f"Not Found: Azure serves HTTP functions under {prefix}/, as here (try {prefix}{request.path})"
+            return _plain(Response.text(404, hint))
         return wire_response(respond(to_http_request(request), self.load, self.settings))
 
 

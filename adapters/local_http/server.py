@@ -28,6 +28,9 @@ class ServerOptions:
     workers: int = os.cpu_count() or 1
     threads: int = 2
     graceful_timeout: int = 30
+    access_log: bool = False
+    # A socket already bound and listening (by the CLI), used instead of binding host:port.
+    listener_fd: int | None = None
 
 
 AppFactory = Callable[[FunctionSpec], Callable[..., Any]]
@@ -43,20 +46,26 @@ class _GunicornServer(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         options = self._options
         settings = {
-            "bind": f"[{options.host}]:{options.port}" if ":" in options.host else f"{options.host}:{options.port}",
+            "bind": _bind_address(options),
             "workers": options.workers,
             "threads": options.threads,
             "worker_class": "gthread",
             "graceful_timeout": int(options.graceful_timeout),
             "timeout": max(60, int(self._spec.limits.timeout_seconds) + 30),
             "preload_app": False,  # wasm must never run before the fork
-            "accesslog": None,
+            "accesslog": "-" if options.access_log else None,
         }
         for key, value in settings.items():
             self.cfg.set(key, value)
 
     def load(self) -> Callable[..., Any]:
         return self._factory(self._spec)
+
+
+def _bind_address(options: ServerOptions) -> str:
+    if options.listener_fd is not None:
+        return f"fd://{options.listener_fd}"
+    return f"[{options.host}]:{options.port}" if ":" in options.host else f"{options.host}:{options.port}"
 
 
 def serve(spec: FunctionSpec, options: ServerOptions, factory: AppFactory | None = None) -> None:

@@ -8,8 +8,11 @@ import hashlib
 import importlib
 import json
 import os
+import socket
 import subprocess
 import sys
+import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,12 +20,17 @@ from typing import Any
 import click
 
 from portable_fn.cli.root import (
+    EXTRAS,
     build_spec,
     cache_dir_option,
+    compiling_notice,
     config_option,
     function_options,
     main,
+    needs_extra,
+    quiet_option,
     reported_errors,
+    show_logs,
 )
 from portable_fn.config import spec_from_config
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
@@ -70,6 +78,7 @@ EVENT_ADAPTERS = {"aws": "aws_lambda", "azure": "azure_functions", "gcp": "gcp_f
 )
 @config_option("Take the artifact, limits and grants from this portable-fn.toml, as the cloud entry points do.")
 @function_options
+@quiet_option
 def serve(
     artifact: Path | None,
     host: str,
@@ -80,16 +89,32 @@ def serve(
     config: Path | None,
     **options: Any,
 ) -> None:
-    """Serve ARTIFACT over HTTP (the bundled hello sample when omitted), or what --config describes."""
+    """Serve ARTIFACT over HTTP (the bundled hello sample when omitted), or what --config describes.
+
+    Guest stderr lines and one access line per request are shown unless --quiet.
+    """
     from adapters.local_http.server import ServerOptions
     from adapters.local_http.server import serve as run_server
 
+    quiet = options.pop("quiet")
     spec = build_spec(artifact, options) if config is None else _spec_from_config(config, artifact, options)
-    if spec.cache_dir is not None:
-        _precompile_in_child(spec)
-    server = ServerOptions(host=host, port=port, workers=workers or (os.cpu_count() or 1), threads=threads)
-    click.echo(f"Serving {spec.artifact.name} on http://{host}:{port}", err=True)
-    run_server(spec, server, None if emulate == "none" else emulator(emulate))
+    factory, prefix = (None, "") if emulate == "none" else emulator(emulate)
+    listener = listen(host, port)
+    _check_in_child(spec)
+    port = listener.getsockname()[1]
+    server = ServerOptions(
+        host=host,
+        port=port,
+        workers=workers or (os.cpu_count() or 1),
+        threads=threads,
+        access_log=not quiet,
+        listener_fd=listener.fileno(),
+    )
+    show_logs(quiet)
+    click.echo(f"Serving {spec.artifact.name} on {_url(host, port)}{prefix}/", err=True)
+    if prefix:
+        click.echo(f"(as {emulate} does, every path is under {prefix}/; other paths answer 404)", err=True)
+    run_server(spec, server, factory)
 
 
 def _spec_from_config(config: Path, artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
@@ -110,39 +135,80 @@ def _spec_from_config(config: Path, artifact: Path | None, options: dict[str, An
     return spec if spec.cache_dir else dataclasses.replace(spec, cache_dir=options["cache_dir"] or default_cache_dir())
 
 
-def emulator(name: str) -> AppFactory:
-    """The app factory that turns local HTTP into provider ``name``'s native events."""
-    module = importlib.import_module(EMULATORS[name])
-    return functools.partial(module.build_app, shape=name)
+def emulator(name: str) -> tuple[AppFactory, str]:
+    """The app factory that turns local HTTP into provider ``name``'s native events, and the
+    path prefix it serves under (a module with one names it ``URL_PREFIX``)."""
+    module_name = EMULATORS[name]
+    with needs_extra(EXTRAS[module_name.split(".")[1]], f"--emulate {name}"):
+        module = importlib.import_module(module_name)
+    prefix: str = getattr(module, "URL_PREFIX", "")
+    return functools.partial(module.build_app, shape=name), prefix
 
 
-def _precompile_in_child(spec: FunctionSpec) -> None:
-    """Compile once, in a child process, before the server forks its workers.
+# gunicorn's default backlog.
+LISTEN_BACKLOG = 2048
 
-    Each worker then only deserializes, and a broken artifact fails here with a clear
-    message. Not in this process: a wasmtime engine used before fork() hangs the children.
+
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Bind the server's socket before start-up: a busy port fails here, naming it, and with port 0
+    the address printed is the one the OS chose. The server's workers inherit it across fork."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no conflict
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror} (choose another with --port or PORT)"
+        ) from exc
+    listener.listen(LISTEN_BACKLOG)
+    return listener
+
+
+def _check_in_child(spec: FunctionSpec) -> None:
+    """Load the artifact once, in a child process, before the server forks its workers.
+
+    With a cache it is compiled there once, so each worker only deserializes; a broken artifact
+    fails here with the child's one-line error. Not in this process: a wasmtime engine used
+    before fork() hangs the children. With --no-cache it is compiled into a throwaway folder.
     """
-    command = [
-        sys.executable,
-        "-m",
-        "portable_fn",
-        "precompile",
-        str(spec.artifact),
-        "--cache-dir",
-        str(spec.cache_dir),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    with tempfile.TemporaryDirectory(prefix="portable-fn-check-") as scratch:
+        cache_dir = spec.cache_dir or Path(scratch)
+        command = [sys.executable, "-m", "portable_fn", "precompile", str(spec.artifact), "--cache-dir", str(cache_dir)]
+        # stderr passes through: "compiling ..." progress and the error line; stdout names the file written.
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
     if result.returncode != 0:
-        raise click.ClickException(result.stderr.strip().removeprefix("Error: ") or "precompiling failed")
+        click.get_current_context().exit(result.returncode)
 
 
 @main.command()
 @click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @cache_dir_option
 def precompile(artifact: Path, cache_dir: Path | None) -> None:
-    """Compile ARTIFACT for this machine into the cache, so loading it takes milliseconds."""
-    with reported_errors():
-        Function.load(artifact, cache_dir=cache_dir or default_cache_dir())
+    """Compile ARTIFACT for this machine into the cache, so loading it takes milliseconds.
+
+    Prints the precompiled file's path.
+    """
+    cache = cache_dir or default_cache_dir()
+    before = _cache_listing(cache)
+    with reported_errors(), compiling_notice(artifact):
+        Function.load(artifact, cache_dir=cache)
+    written = sorted(path for path, stamp in _cache_listing(cache).items() if before.get(path) != stamp)
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    if not written:
+        digest = hashlib.sha256(artifact.read_bytes()).hexdigest()[:32]
+        for path in sorted(cache.glob(f"{digest}-*.cwasm")):
+            click.echo(f"up to date: {path}")
+
+
+def _cache_listing(cache: Path) -> dict[Path, int]:
+    return {path: path.stat().st_mtime_ns for path in cache.glob("*.cwasm")} if cache.is_dir() else {}
 
 
 @main.command()
@@ -180,10 +246,13 @@ def build(app_dir: Path, output: Path, toolchain_dir: Path | None) -> None:
     default=None,
     help="A native event JSON file, run through --provider's adapter; prints its result as JSON. "
     "aws: any Lambda event; gcp: CloudEvent (structured) or legacy background event; "
-    "azure: Event Grid event(s) only (queue, blob and timer triggers have no event file).",
+    "azure: Event Grid event(s) only (queue, blob and timer triggers have no event file). "
+    "Exits 0 when the provider would see a successful invocation (SQS partial failures are listed in "
+    "batchItemFailures), 1 when the invocation fails and the provider would retry the whole event.",
 )
 @click.option("--provider", type=click.Choice(sorted(EVENT_ADAPTERS)), default=None, help="Adapter for --event.")
 @function_options
+@quiet_option
 def invoke(
     artifact: Path,
     method: str,
@@ -195,16 +264,25 @@ def invoke(
     provider: str | None,
     **options: Any,
 ) -> None:
-    """Run ARTIFACT once for one request and print the response body, or once for one --event."""
+    """Run ARTIFACT once for one request and print the response body, or once for one --event.
+
+    The guest's stderr lines are shown on stderr, tagged with the request id, unless --quiet.
+    """
+    show_logs(options.pop("quiet"))
     spec = build_spec(artifact, options)
     if event_file is not None or provider is not None:
         _invoke_event(spec, event_file, provider)
         return
     request = Request(
-        method.upper(), *_split_target(path), headers=tuple(_parse_header(h) for h in headers), body=_read_body(data)
+        method.upper(),
+        *_split_target(path),
+        headers=tuple(_parse_header(h) for h in headers),
+        body=_read_body(data),
+        request_id=str(uuid.uuid4()),
     )
+    function = load_function(spec)
     with reported_errors(with_status=True):
-        response = spec.load().call(request)
+        response = function.call(request)
     out = sys.stdout.buffer
     if include:
         out.write(f"HTTP/1.1 {status_line(response.status)}\r\n".encode())
@@ -225,10 +303,18 @@ def _invoke_event(spec: FunctionSpec, event_file: Path | None, provider: str | N
         event = json.loads(event_file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise click.UsageError(f"cannot read --event file {str(event_file)!r}: {exc}") from exc
-    module = importlib.import_module(f"adapters.{EVENT_ADAPTERS[provider]}.invoke")
+    with needs_extra(EXTRAS[EVENT_ADAPTERS[provider]], f"--provider {provider}"):
+        module = importlib.import_module(f"adapters.{EVENT_ADAPTERS[provider]}.invoke")
+    function = load_function(spec)
     with reported_errors(with_status=True):
-        result = module.invoke_event(spec.load(), event)
+        result = module.invoke_event(function, event)
     click.echo(json.dumps(result, indent=2))
+
+
+def load_function(spec: FunctionSpec) -> Function:
+    """Load ``spec``'s Function, saying so when compiling takes a while; one error line when it cannot."""
+    with reported_errors(), compiling_notice(spec.artifact):
+        return spec.load()
 
 
 def _given(context: click.Context, name: str) -> bool:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import math
+import threading
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -13,7 +16,7 @@ import click
 from portable_fn.config import limits_from_table
 from portable_fn.errors import ConfigError, PortableFnError
 from portable_fn.function import FunctionSpec, default_cache_dir
-from portable_fn.limits import Grants
+from portable_fn.limits import MIB, Grants
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +54,7 @@ def function_options(command: F) -> F:
         click.option(
             "--timeout",
             type=click.FloatRange(min=0.001),
+            callback=finite,
             default=30.0,
             show_default=True,
             help="Wall-clock seconds per request.",
@@ -58,6 +62,7 @@ def function_options(command: F) -> F:
         click.option(
             "--max-body-mb",
             type=click.FloatRange(min=0.001),
+            callback=finite,
             default=6.0,
             show_default=True,
             help="Largest request body accepted.",
@@ -82,6 +87,13 @@ def function_options(command: F) -> F:
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def finite(_context: click.Context, _parameter: click.Parameter, value: float) -> float:
+    """Refuse nan and inf, which FloatRange lets through: either would silently turn a limit off."""
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 def build_spec(artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
@@ -120,3 +132,50 @@ def reported_errors(*, with_status: bool = False) -> Iterator[None]:
     except PortableFnError as exc:
         message = f"{type(exc).__name__} ({exc.status}): {exc}" if with_status else str(exc)
         raise click.ClickException(message) from exc
+
+
+# The optional dependency each provider's adapter needs (pyproject.toml's extras).
+EXTRAS = {"aws_lambda": "aws", "azure_functions": "azure", "gcp_functions": "gcp"}
+
+
+@contextlib.contextmanager
+def needs_extra(extra: str, purpose: str) -> Iterator[None]:
+    """Turn a missing third-party package into one line naming the extra that installs it.
+
+    An ImportError of portable_fn's own modules is a bug and propagates with its traceback.
+    """
+    try:
+        yield
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] in ("portable_fn", "adapters"):
+            raise
+        missing = f" ({exc.name} is missing)" if exc.name else ""
+        message = f"{purpose} needs the {extra!r} extra{missing}: pip install 'portable-fn[{extra}]'"
+        raise click.ClickException(message) from exc
+
+
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Hide the guest's log lines and the access log.")
+
+
+def show_logs(quiet: bool) -> None:
+    """Send portable_fn's log records, guest stderr lines included (INFO), to stderr; warnings only when quiet."""
+    logging.basicConfig(format="%(levelname)s %(name)s %(message)s")
+    logging.getLogger("portable_fn").setLevel(logging.WARNING if quiet else logging.INFO)
+
+
+@contextlib.contextmanager
+def compiling_notice(artifact: Path, after_seconds: float = 0.5) -> Iterator[None]:
+    """Say on stderr that ``artifact`` is compiling when loading it takes longer than ``after_seconds``.
+
+    A precompiled artifact loads in milliseconds and prints nothing.
+    """
+    size = artifact.stat().st_size / MIB
+    notice = threading.Timer(
+        after_seconds, click.echo, (f"compiling {artifact.name} ({size:.1f} MB) for this machine ...",), {"err": True}
+    )
+    notice.daemon = True
+    notice.start()
+    try:
+        yield
+    finally:
+        notice.cancel()

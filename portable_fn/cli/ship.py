@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from portable_fn.cli.root import F, config_option, main, reported_errors
+from portable_fn.cli.root import F, config_option, main, needs_extra, reported_errors
 
 
 def _package_options(command: F) -> F:
@@ -23,8 +23,10 @@ def _package_options(command: F) -> F:
 def _run_bundler(provider: str, artifact: Path, config: Path | None, out: Path, **options: Any) -> None:
     """Build one provider's bundle with progress lines on stderr; print what to run next."""
     module = importlib.import_module(f"adapters.{provider}.bundle")
+    click.echo(f"packaging {artifact.name} for {click.get_current_context().info_name} into {out} ...", err=True)
     with reported_errors():
         bundle = module.build_bundle(artifact, config, out, report=lambda line: click.echo(line, err=True), **options)
+    click.echo(f"wrote {bundle.directory}" + (f" and {bundle.archive}" if bundle.archive else ""), err=True)
     for line in bundle.instructions:
         click.echo(line)
 
@@ -108,7 +110,9 @@ def deploy_aws(
     with reported_errors():
         data = read_config(config) if config else {}
         deployment = deployment_from_config(archive, data, name=name, role=role, function_url=function_url)
-        result = deploy(lambda_client(region or deployment.region, endpoint_url), deployment)
+        with needs_extra("aws", "deploy aws"):
+            client = lambda_client(region or deployment.region, endpoint_url)
+        result = deploy(client, deployment)
     click.echo(f"{'created' if result.created else 'updated'} {result.arn}")
     if result.url:
         click.echo(f"url: {result.url}")

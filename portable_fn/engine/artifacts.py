@@ -72,13 +72,25 @@ def _digest(wasm: bytes) -> str:
 def _compile(
     engine: Engine, kind: ArtifactKind, wasm: bytes, source: Path
 ) -> wasmtime.Module | wasmtime.component.Component:
+    is_binary = wasm[:4] == b"\0asm"
+    if not wasm.strip():
+        raise ArtifactError(f"{source} is empty: expected a WebAssembly binary or WAT text")
     try:
         if kind == "component":
             component: wasmtime.component.Component = component_model().Component(engine.native, wasm)
             return component
-        return wasmtime.Module(engine.native, wasm if wasm[:4] == b"\0asm" else wasm.decode("utf-8"))
+        return wasmtime.Module(engine.native, wasm if is_binary else wasm.decode("utf-8"))
     except (wasmtime.WasmtimeError, UnicodeDecodeError) as exc:
-        raise ArtifactError(f"{source} is not a valid WebAssembly {kind}: {exc}") from exc
+        problem = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else _one_line(exc)
+        what = f"not a valid WebAssembly {kind}" if is_binary else "neither a WebAssembly binary nor WAT text"
+        raise ArtifactError(f"{source} is {what}: {problem}") from exc
+
+
+def _one_line(error: wasmtime.WasmtimeError) -> str:
+    """wasmtime's message without its multi-line layout: the error, its cause and the WAT position."""
+    lines = (line.strip() for line in str(error).splitlines())
+    kept = (line.replace("--> <anon>:", "at line ") for line in lines if line and line[0] not in "|0123456789")
+    return " ".join(line for line in kept if line != "Caused by:")
 
 
 def _load_cached(

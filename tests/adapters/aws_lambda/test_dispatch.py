@@ -15,10 +15,10 @@ from adapters.aws_lambda.dispatch import SHAPES, find_shape, handle_event
 from adapters.aws_lambda.http_event import HttpShape
 from adapters.aws_lambda.types import UnknownEvent
 from portable_fn import Function
-from tests.conftest import SHARED_EVENTS, parse_echo
+from tests.conftest import EVENT_SAMPLES, parse_echo
 
 EVENTS = Path(__file__).parent / "events"
-SHARED_AWS = sorted((SHARED_EVENTS / "aws").glob("*.json")) if (SHARED_EVENTS / "aws").is_dir() else []
+SHARED_AWS = sorted((EVENT_SAMPLES / "aws").glob("*.json"))
 # Never HTTP_* for the guest (WAGI withholds them; Content-* travel as CONTENT_LENGTH/CONTENT_TYPE).
 WITHHELD = {"connection", "authorization", "content-length", "content-type"}
 
