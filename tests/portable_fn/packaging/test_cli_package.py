@@ -95,7 +95,9 @@ def test_package_refuses_a_config_the_bundle_would_reject(
     (project / "portable-fn.toml").write_text(f"{config}\n")
     result = run_cli(project, "package", provider, "app.wasm", "-c", "portable-fn.toml")
     assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"Error: {message}"), result.stderr
+    # One error line (after the "packaging ..." progress line), never a traceback.
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: {message}"), result.stderr
+    assert "Traceback" not in result.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["project"]
     assert not (project / "dist").exists()
