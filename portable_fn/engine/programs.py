@@ -7,8 +7,9 @@ tens of microseconds a request (stdin as bytes, env/argv arrays, one export look
 from __future__ import annotations
 
 import ctypes
-import os
 import threading
+import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -16,7 +17,10 @@ from typing import TYPE_CHECKING, Literal
 import wasmtime
 from wasmtime import _ffi as ffi
 
+from portable_fn.engine import preview1
+from portable_fn.engine.runs import RunState
 from portable_fn.engine.runtime import Engine, component_model
+from portable_fn.engine.streams import Capture, StreamFiles, with_truncation_note
 from portable_fn.errors import (
     ArtifactError,
     GuestError,
@@ -48,12 +52,21 @@ class Invocation:
 
 
 class Program:
-    """A compiled artifact, shared by all threads, that runs each invocation in a fresh store."""
+    """A compiled artifact, shared by all threads, that runs each invocation in a fresh store.
+
+    It holds its engine (keeping the epoch ticker running) until ``close()``.
+    """
 
     kind: ArtifactKind
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        engine.acquire()
+        self._release = weakref.finalize(self, engine.release)
+
+    def close(self) -> None:
+        """Let go of the engine: its ticker stops when no other Program uses it. Idempotent."""
+        self._release()
 
     def run(
         self,
@@ -62,21 +75,24 @@ class Program:
         memory_bytes: int,
         deadline: float,
         max_output: int,
+        max_stderr: int,
         on_stderr: Callable[[bytes], None],
     ) -> bytes:
         """Run the command once in a fresh store and return its stdout.
 
-        Whatever the guest wrote to stderr goes to ``on_stderr``, failed runs included (that is
-        where a guest's traceback is). Raises GuestTrap, MemoryLimitExceeded, GuestExit,
-        GuestTimeout or OutputTooLarge.
+        Whatever the guest wrote to stderr (its first ``max_stderr`` bytes, then one line saying
+        how much was dropped) goes to ``on_stderr``, failed runs included (that is where a
+        guest's traceback is). Raises GuestTrap, MemoryLimitExceeded, GuestExit, GuestTimeout or
+        OutputTooLarge, and ArtifactError once closed.
         """
+        if not self._release.alive:
+            raise ArtifactError("this Function is closed: load it again to run it")
         self.engine.start_ticker()
-        scratch = self.engine.scratch
-        run = scratch.run
-        run.deadline, run.stdout_path, run.max_output, run.breach = deadline, scratch.stdout_path, max_output, None
+        run = self.engine.runs.current = RunState(deadline, stdout=Capture(max_output), stderr=Capture(max_stderr))
         store = wasmtime.Store(self.engine.native)
         store.set_limits(memory_size=memory_bytes)
-        store.set_wasi(_wasi_config(invocation, scratch.stdout_path, scratch.stderr_path))
+        store.set_wasi(self._wasi_config(invocation, run))
+        run.clock_base = time.monotonic_ns()
         store.set_epoch_deadline(1)
         ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self.engine.on_epoch, None, _NO_FINALIZER)
         try:
@@ -87,10 +103,9 @@ class Program:
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
             raise self._explain(exc, store, run.breach, memory_bytes, max_output) from exc
         finally:
-            stderr = _read_capped(scratch.stderr_path, max_output)
+            stdout, stderr = self._collect(run)
             if stderr:
                 on_stderr(stderr)
-        stdout = _read_capped(scratch.stdout_path, max_output)
         if stdout is None:
             raise OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes")
         return stdout
@@ -106,6 +121,13 @@ class Program:
         if self._memory_size(store) + _PAGE > memory_bytes:
             return MemoryLimitExceeded(f"guest trapped at the memory cap of {memory_bytes} bytes: {_first_line(exc)}")
         return GuestTrap(f"guest trapped: {_first_line(exc)}")
+
+    def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
+        raise NotImplementedError
+
+    def _collect(self, run: RunState) -> tuple[bytes | None, bytes]:
+        """The run's stdout (None past its cap) and its stderr as it is logged."""
+        raise NotImplementedError
 
     def _execute(self, store: wasmtime.Store) -> None:
         raise NotImplementedError
@@ -126,11 +148,20 @@ class ModuleProgram(Program):
             raise ArtifactError("module exports no `_start`: it is not a WASI command")
         linker = wasmtime.Linker(engine.native)
         linker.define_wasi()
+        self._shims = preview1.install(linker, engine.runs)
         try:
             self._pre = linker.instantiate_pre(module)
         except wasmtime.WasmtimeError as exc:
             raise ArtifactError(f"module imports something the host does not provide: {_first_line(exc)}") from exc
         self._instances = threading.local()
+
+    def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
+        # stdout and stderr stay unset: the shimmed fd_write fills run.stdout and run.stderr.
+        return wasi_config(invocation)
+
+    def _collect(self, run: RunState) -> tuple[bytes | None, bytes]:
+        stderr = run.stderr
+        return run.stdout.data(), with_truncation_note(stderr.data(), stderr.dropped, stderr.cap)
 
     def _execute(self, store: wasmtime.Store) -> None:
         instance = self._pre.instantiate(store)
@@ -171,6 +202,22 @@ class ComponentProgram(Program):
         self._linker = component_model().Linker(engine.native)
         self._linker.add_wasip2()
 
+    def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
+        config = wasi_config(invocation)
+        files = run.files = StreamFiles(run.stdout.cap, run.stderr.cap)
+        config.stdout_file = files.stdout_path
+        config.stderr_file = files.stderr_path
+        files.release_names()
+        return config
+
+    def _collect(self, run: RunState) -> tuple[bytes | None, bytes]:
+        files = run.files
+        assert files is not None, "_wasi_config made them"
+        try:
+            return files.stdout(), files.stderr()
+        finally:
+            files.close()
+
     def _execute(self, store: wasmtime.Store) -> None:
         instance = self._linker.instantiate(store, self._component)
         run = instance.get_func(store, self._run_index)
@@ -183,7 +230,8 @@ class ComponentProgram(Program):
 _NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()  # a NULL function pointer
 
 
-def _wasi_config(invocation: Invocation, stdout_path: str, stderr_path: str) -> wasmtime.WasiConfig:
+def wasi_config(invocation: Invocation) -> wasmtime.WasiConfig:
+    """A WASI context with the invocation's argv, environment, stdin and read-only dirs."""
     config = wasmtime.WasiConfig()
     pointer = config.ptr()
     argv = _char_array(invocation.argv)
@@ -200,8 +248,6 @@ def _wasi_config(invocation: Invocation, stdout_path: str, stderr_path: str) -> 
         ctypes.byref(stdin), len(data), ctypes.cast(ctypes.c_char_p(data), ctypes.POINTER(ffi.wasm_byte_t))
     )
     ffi.wasi_config_set_stdin_bytes(pointer, ctypes.byref(stdin))
-    config.stdout_file = stdout_path
-    config.stderr_file = stderr_path
     for grant in invocation.dirs:
         config.preopen_dir(grant.host_path, grant.guest_path, False)
     return config
@@ -212,16 +258,6 @@ _CHAR_PP = ctypes.POINTER(ctypes.POINTER(ctypes.c_char))
 
 def _char_array(items: Sequence[bytes]) -> object:
     return ctypes.cast((ctypes.c_char_p * len(items))(*items), _CHAR_PP)
-
-
-def _read_capped(path: str, cap: int) -> bytes | None:
-    """Read a run's output file, or None when it holds more than ``cap`` bytes."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        size = os.fstat(descriptor).st_size
-        return None if size > cap else os.read(descriptor, size)
-    finally:
-        os.close(descriptor)
 
 
 def _first_line(exc: BaseException) -> str:
