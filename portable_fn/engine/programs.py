@@ -18,18 +18,11 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 from portable_fn.engine import preview1
+from portable_fn.engine.failures import explain, explain_exit, first_line, output_too_large
 from portable_fn.engine.runs import RunState
 from portable_fn.engine.runtime import Engine, component_model
 from portable_fn.engine.streams import Capture, StreamFiles, with_truncation_note
-from portable_fn.errors import (
-    ArtifactError,
-    GuestError,
-    GuestExit,
-    GuestTimeout,
-    GuestTrap,
-    MemoryLimitExceeded,
-    OutputTooLarge,
-)
+from portable_fn.errors import ArtifactError, GuestError, GuestExit
 from portable_fn.limits import DirGrant
 
 if TYPE_CHECKING:
@@ -38,7 +31,6 @@ if TYPE_CHECKING:
 ArtifactKind = Literal["module", "component"]
 
 
-_PAGE = 65536
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,32 +87,22 @@ class Program:
         run.clock_base = time.monotonic_ns()
         store.set_epoch_deadline(1)
         ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self.engine.on_epoch, None, _NO_FINALIZER)
+        failure: GuestError | None = None
         try:
-            self._execute(store)
-        except wasmtime.ExitTrap as exc:
-            if exc.code != 0:
-                raise GuestExit(exc.code) from exc
+            if not self._execute(store):
+                failure = GuestExit(1)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
-            raise self._explain(exc, store, run.breach, memory_bytes, max_output) from exc
+            failure = explain(exc, run.breach, self._memory_size(store), (memory_bytes, max_output))
         finally:
             stdout, stderr = self._collect(run)
             if stderr:
                 on_stderr(stderr)
+        failure = explain_exit(failure, stderr, memory_bytes)
+        if failure is not None:
+            raise failure
         if stdout is None:
-            raise OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes")
+            raise output_too_large(max_output)
         return stdout
-
-    def _explain(
-        self, exc: Exception, store: wasmtime.Store, breach: type[GuestError] | None, memory_bytes: int, max_output: int
-    ) -> GuestError:
-        """The typed error for a run wasmtime stopped: our own interruption first, then the trap."""
-        if breach is GuestTimeout:
-            return GuestTimeout("guest still running at its deadline")
-        if breach is OutputTooLarge:
-            return OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes")
-        if self._memory_size(store) + _PAGE > memory_bytes:
-            return MemoryLimitExceeded(f"guest trapped at the memory cap of {memory_bytes} bytes: {_first_line(exc)}")
-        return GuestTrap(f"guest trapped: {_first_line(exc)}")
 
     def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
         raise NotImplementedError
@@ -129,7 +111,8 @@ class Program:
         """The run's stdout (None past its cap) and its stderr as it is logged."""
         raise NotImplementedError
 
-    def _execute(self, store: wasmtime.Store) -> None:
+    def _execute(self, store: wasmtime.Store) -> bool:
+        """Run the command in ``store``: False when it reports failure; raises what wasmtime raises."""
         raise NotImplementedError
 
     def _memory_size(self, store: wasmtime.Store) -> int:
@@ -152,7 +135,7 @@ class ModuleProgram(Program):
         try:
             self._pre = linker.instantiate_pre(module)
         except wasmtime.WasmtimeError as exc:
-            raise ArtifactError(f"module imports something the host does not provide: {_first_line(exc)}") from exc
+            raise ArtifactError(f"module imports something the host does not provide: {first_line(exc)}") from exc
         self._instances = threading.local()
 
     def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
@@ -163,7 +146,7 @@ class ModuleProgram(Program):
         stderr = run.stderr
         return run.stdout.data(), with_truncation_note(stderr.data(), stderr.dropped, stderr.cap)
 
-    def _execute(self, store: wasmtime.Store) -> None:
+    def _execute(self, store: wasmtime.Store) -> bool:
         instance = self._pre.instantiate(store)
         self._instances.last = instance
         context = store._context()
@@ -176,6 +159,7 @@ class ModuleProgram(Program):
             raise wasmtime.WasmtimeError._from_ptr(error)
         if trap:
             raise wasmtime.Trap._from_ptr(trap)
+        return True
 
     def _memory_size(self, store: wasmtime.Store) -> int:
         memory = self._instances.last.exports(store).get("memory")
@@ -218,13 +202,12 @@ class ComponentProgram(Program):
         finally:
             files.close()
 
-    def _execute(self, store: wasmtime.Store) -> None:
+    def _execute(self, store: wasmtime.Store) -> bool:
         instance = self._linker.instantiate(store, self._component)
         run = instance.get_func(store, self._run_index)
         assert run is not None, "the export index was checked when the component was loaded"
         # `run` returns result<_, _>: wasmtime-py gives a Variant tagged "ok" or "err".
-        if getattr(run(store), "tag", "ok") == "err":
-            raise GuestExit(1)
+        return getattr(run(store), "tag", "ok") != "err"
 
 
 _NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()  # a NULL function pointer
@@ -258,10 +241,3 @@ _CHAR_PP = ctypes.POINTER(ctypes.POINTER(ctypes.c_char))
 
 def _char_array(items: Sequence[bytes]) -> object:
     return ctypes.cast((ctypes.c_char_p * len(items))(*items), _CHAR_PP)
-
-
-def _first_line(exc: BaseException) -> str:
-    """The useful line of a wasmtime error: the trap cause, not the backtrace header."""
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    cause = next((line for line in reversed(lines) if line.startswith("wasm trap:")), None)
-    return cause or (lines[0] if lines else type(exc).__name__)

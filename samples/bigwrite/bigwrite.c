@@ -1,38 +1,41 @@
-/* bigwrite: valid headers, then "out=N" (QUERY_STRING; default out=100): N MiB to stdout in one
- * write, or "err=N": N MiB to stderr in 1 MiB writes. Caps must hold whatever the write size. */
+/* bigwrite: valid headers, then, as QUERY_STRING says:
+ *   out=N   N MiB to stdout in ONE writev call (N iovecs over the same 1 MiB buffer)
+ *   err=N   N MiB to stderr in 1 MiB writes
+ * The guest needs only 1 MiB of memory however large N is: the host's caps must hold on
+ * what the host keeps, whatever the size of a single write. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#define MIB (1024 * 1024)
+#define MAX_VECTORS 1024
+
+static char block[MIB];
+static struct iovec vectors[MAX_VECTORS];
 
 int main(void) {
     const char *query = getenv("QUERY_STRING");
-    int fd = STDOUT_FILENO;
-    size_t mib = 100;
-    if (query && strncmp(query, "err=", 4) == 0) {
-        fd = STDERR_FILENO;
-        mib = (size_t)atoi(query + 4);
-    } else if (query && strncmp(query, "out=", 4) == 0) {
-        mib = (size_t)atoi(query + 4);
-    }
+    int to_stderr = query && strncmp(query, "err=", 4) == 0;
+    int mib = query && strlen(query) > 4 ? atoi(query + 4) : 100;
+    memset(block, 'x', sizeof block);
     fputs("Content-Type: text/plain\n\nok\n", stdout);
     fflush(stdout);
-    size_t size = (fd == STDOUT_FILENO ? mib : 1) * 1024 * 1024;
-    size_t rounds = fd == STDOUT_FILENO ? 1 : mib;
-    char *data = malloc(size);
-    if (data == NULL) {
-        return 2;
-    }
-    memset(data, 'x', size);
-    for (size_t round = 0; round < rounds; round++) {
-        size_t sent = 0;
-        while (sent < size) {
-            ssize_t n = write(fd, data + sent, size - sent);
-            if (n <= 0) {
+    if (to_stderr) {
+        for (int i = 0; i < mib; i++) {
+            if (write(STDERR_FILENO, block, MIB) != MIB) {
                 return 1;
             }
-            sent += (size_t)n;
         }
+        return 0;
     }
-    return 0;
+    if (mib < 1 || mib > MAX_VECTORS) {
+        return 2;
+    }
+    for (int i = 0; i < mib; i++) {
+        vectors[i].iov_base = block;
+        vectors[i].iov_len = MIB;
+    }
+    return writev(STDOUT_FILENO, vectors, mib) == (ssize_t)mib * MIB ? 0 : 1;
 }
