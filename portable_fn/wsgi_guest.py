@@ -19,6 +19,7 @@ import encodings.utf_8
 import sys
 import time
 import traceback
+from typing import SupportsIndex
 from wsgiref.handlers import CGIHandler
 
 from app import app as application  # type: ignore[import-not-found]
@@ -36,14 +37,15 @@ SLEEP_STEP_SECONDS = 0.02
 _blocking_sleep = time.sleep
 
 
-def sliced_sleep(seconds: float) -> None:
+def sliced_sleep(seconds: float | SupportsIndex) -> None:
     """``time.sleep`` in steps of at most 20 ms.
 
     The host stops a guest at its deadline only when wasm code runs, never inside one blocking
     WASI wait; between steps it does, so a sleeping app still ends as a 504 at its deadline.
     """
-    end = time.monotonic() + seconds
-    _blocking_sleep(min(seconds, SLEEP_STEP_SECONDS))  # also raises what time.sleep raises
+    duration = float(seconds)
+    end = time.monotonic() + duration
+    _blocking_sleep(min(duration, SLEEP_STEP_SECONDS))  # also raises what time.sleep raises
     while (left := end - time.monotonic()) > 0:
         _blocking_sleep(min(left, SLEEP_STEP_SECONDS))
 

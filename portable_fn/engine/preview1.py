@@ -37,6 +37,7 @@ _EVENT = struct.Struct("<QHB5xQH6x")  # userdata, error, type, nbytes, flags
 _IOVEC = struct.Struct("<II")
 _U32 = struct.Struct("<I")
 _U32_MASK = 0xFFFFFFFF
+_EXTERN_MEMORY = ffi.WASMTIME_EXTERN_MEMORY.value
 
 
 class _Memory:
@@ -47,7 +48,9 @@ class _Memory:
     def __init__(self, caller: ctypes._Pointer[ffi.wasmtime_caller_t]) -> None:
         item = ffi.wasmtime_extern_t()
         self.base, self.size = 0, 0
-        if ffi.wasmtime_caller_export_get(caller, b"memory", 6, ctypes.byref(item)) and item.kind == 3:
+        found = ffi.wasmtime_caller_export_get(caller, b"memory", 6, ctypes.byref(item))
+        # ctypes reads the c_uint8 `kind` field as a plain int, which the stubs do not know.
+        if found and item.kind == _EXTERN_MEMORY:  # type: ignore[comparison-overlap]
             context = ffi.wasmtime_caller_context(caller)
             self.base = ctypes.addressof(ffi.wasmtime_memory_data(context, ctypes.byref(item.of.memory)).contents)
             self.size = ffi.wasmtime_memory_data_size(context, ctypes.byref(item.of.memory))
@@ -86,10 +89,16 @@ _Shim = Callable[[Runs, "_Memory", tuple[int, int, int, int]], "int | None"]
 
 
 def _call(
-    function: _Shim, runs: Runs, _env: object, caller: ctypes._Pointer[ffi.wasmtime_caller_t], values: ctypes._Pointer[ffi.wasmtime_val_raw_t], _n: int
+    function: _Shim,
+    runs: Runs,
+    _env: object,
+    caller: ctypes._Pointer[ffi.wasmtime_caller_t],
+    values: ctypes._Pointer[ffi.wasmtime_val_raw_t],
+    _n: int,
 ) -> int:
     """Run one shim on its four i32 arguments; None from it means: trap (its breach is recorded)."""
-    arguments = (values[0].i32 & _U32_MASK, values[1].i32 & _U32_MASK, values[2].i32 & _U32_MASK, values[3].i32 & _U32_MASK)
+    first, second, third, fourth = (values[index].i32 & _U32_MASK for index in range(4))
+    arguments = (first, second, third, fourth)
     errno = function(runs, _Memory(caller), arguments)
     if errno is None:
         message = b"portable_fn: guest stopped in a host call"

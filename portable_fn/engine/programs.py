@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 ArtifactKind = Literal["module", "component"]
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Invocation:
     """What one run of a WASI command gets: argv, environment, stdin and read-only dirs."""

@@ -130,7 +130,7 @@ def test_a_python_component_past_its_memory_cap_is_memory_limit_exceeded(
     assert function.handle(request(method="GET")).status == 500
 
 
-OUT_OF_BOUNDS_LOAD = "(memory 1) (func (export \"run\") (result i32) (i32.load (i32.const 70000)))"
+OUT_OF_BOUNDS_LOAD = '(memory 1) (func (export "run") (result i32) (i32.load (i32.const 70000)))'
 OUT_OF_BOUNDS_COMPONENT = f"""(component
   (core module $m {OUT_OF_BOUNDS_LOAD})
   (core instance $i (instantiate $m))
@@ -160,5 +160,6 @@ def test_component_stderr_past_its_cap_is_trimmed_to_the_cap(
     with caplog.at_level(logging.INFO, logger="portable_fn.guest"):
         assert function.call(request(method="GET", query="n=4")).body == b"logged\n"
     lines = [record.getMessage() for record in caplog.records]
-    assert lines[-1] == f"[req-1] [stderr truncated: {4 * 1024 * 1024 - 64 * 1024} bytes past the 65536-byte cap dropped]"
+    dropped = 4 * 1024 * 1024 - 64 * 1024
+    assert lines[-1] == f"[req-1] [stderr truncated: {dropped} bytes past the 65536-byte cap dropped]"
     assert len(lines) == 64 + 1

@@ -54,7 +54,11 @@ def test_a_sleep_that_ends_before_the_deadline_completes(load_sample: LoadSample
 def test_eight_sleepers_at_once_all_stop_and_others_are_served_meanwhile(load_sample: LoadSample) -> None:
     sleeper = load_sample("sleep-c", SLEEP_LIMITS)
     outcomes: list[int] = []
-    threads = [threading.Thread(target=lambda: outcomes.append(sleeper.handle(query("sleep")).status)) for _ in range(8)]
+
+    def sleep() -> None:
+        outcomes.append(sleeper.handle(query("sleep")).status)
+
+    threads = [threading.Thread(target=sleep) for _ in range(8)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
