@@ -79,12 +79,7 @@ class Program:
             raise ArtifactError("this Function is closed: load it again to run it")
         self.engine.start_ticker()
         run = self.engine.runs.current = RunState(deadline, stdout=Capture(max_output), stderr=Capture(max_stderr))
-        store = wasmtime.Store(self.engine.native)
-        store.set_limits(memory_size=memory_bytes)
-        store.set_wasi(self._wasi_config(invocation, run))
-        run.clock_base = time.monotonic_ns()
-        store.set_epoch_deadline(1)
-        ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self.engine.on_epoch, None, _NO_FINALIZER)
+        store = self._new_store(invocation, run, memory_bytes)
         failure: GuestError | None = None
         try:
             if not self._execute(store):
@@ -102,7 +97,18 @@ class Program:
             raise output_too_large(max_output)
         return stdout
 
+    def _new_store(self, invocation: Invocation, run: RunState, memory_bytes: int) -> wasmtime.Store:
+        """A fresh store: the memory cap, the invocation's WASI context, the epoch callback."""
+        store = wasmtime.Store(self.engine.native)
+        store.set_limits(memory_size=memory_bytes)
+        store.set_wasi(self._wasi_config(invocation, run))
+        run.clock_base = time.monotonic_ns()
+        store.set_epoch_deadline(1)
+        ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self.engine.on_epoch, None, _NO_FINALIZER)
+        return store
+
     def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
+        """The WASI context for one run, its stdout and stderr wired to ``run``."""
         raise NotImplementedError
 
     def _collect(self, run: RunState) -> tuple[bytes | None, bytes]:
