@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import logging
 import struct
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from wasmtime import _ffi as ffi
 from portable_fn.engine.runs import Runs
 from portable_fn.errors import GuestTimeout, OutputTooLarge
 
+_log = logging.getLogger("portable_fn.engine")
 _SUCCESS, _EBADF, _EFAULT, _EINVAL = 0, 8, 21, 28
 _REALTIME, _MONOTONIC = 0, 1
 _CLOCK, _FD_READ, _FD_WRITE = 0, 1, 2
@@ -96,10 +98,17 @@ def _call(
     values: ctypes._Pointer[ffi.wasmtime_val_raw_t],
     _n: int,
 ) -> int:
-    """Run one shim on its four i32 arguments; None from it means: trap (its breach is recorded)."""
+    """Run one shim on its four i32 arguments; None from it means: trap (its breach is recorded).
+
+    An exception here is our bug: it is logged with its traceback and ends the run as a trap,
+    never a success code handed to the guest (ctypes would swallow it and return 0).
+    """
     first, second, third, fourth = (values[index].i32 & _U32_MASK for index in range(4))
-    arguments = (first, second, third, fourth)
-    errno = function(runs, _Memory(caller), arguments)
+    try:
+        errno = function(runs, _Memory(caller), (first, second, third, fourth))
+    except Exception:
+        _log.exception("portable_fn bug in the WASI shim %s", function.__name__)
+        errno = None
     if errno is None:
         message = b"portable_fn: guest stopped in a host call"
         return ctypes.cast(ffi.wasmtime_trap_new(message, len(message)), ctypes.c_void_p).value or 0
