@@ -25,6 +25,8 @@ TICK_SECONDS = 0.01
 # reserves address space (not memory) for a full 4 GiB linear memory plus its guard.
 POOL_SLOTS = 256
 _MIB = 1024 * 1024
+# What the default settings reserve at most: a pool of full 4 GiB memories (plus guards), with room to spare.
+_DEFAULT_ADDRESS_SPACE = 2 * POOL_SLOTS * (4096 + 32) * _MIB
 
 _DeadlineCallback = ctypes.CFUNCTYPE(
     ctypes.c_size_t,
@@ -56,14 +58,15 @@ class EngineSettings:
 def settings_for(*, pooled: bool, memory_bytes: int) -> EngineSettings:
     """The engine settings for a guest: pooled where asked, unless the address space is limited.
 
-    Under an address-space limit (``ulimit -v``) a pool, or even one default 4 GiB reservation per
-    instance, does not fit: instances are then allocated on demand, each reserving only
-    ``memory_bytes`` (rounded up to a MiB), at the price of bounds checks in compiled code.
+    Under an address-space limit (``ulimit -v``) too small for the pool, where even one default
+    4 GiB reservation per instance hardly fits, instances are allocated on demand, each reserving
+    only ``memory_bytes`` (rounded up to a MiB), at the price of bounds checks in compiled code
+    (and a precompiled artifact of its own: the setting is part of the fingerprint).
     """
     import resource  # a builtin module: microseconds, once per load
 
     soft_limit, _hard = resource.getrlimit(resource.RLIMIT_AS)
-    if soft_limit == resource.RLIM_INFINITY:
+    if soft_limit == resource.RLIM_INFINITY or soft_limit >= _DEFAULT_ADDRESS_SPACE:
         return EngineSettings(pooled=pooled)
     return EngineSettings(pooled=False, memory_reservation=-(-memory_bytes // _MIB) * _MIB)
 
