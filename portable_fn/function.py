@@ -23,7 +23,8 @@ class Function:
     """A loaded guest. Thread-safe: share one per process, never across a fork.
 
     Load it in each worker after forking; a wasmtime engine used before ``fork()``
-    leaves the child hanging.
+    leaves the child hanging. ``close()`` (or ``with Function.load(...) as function:``) lets go
+    of the shared engine: its epoch ticker stops once no Function uses it.
     """
 
     def __init__(self, program: Program, limits: Limits, grants: Grants, name: str) -> None:
@@ -49,11 +50,24 @@ class Function:
         this host is recompiled with one warning. Raises ArtifactError when the file is
         unreadable or not a WASI command.
         """
-        source = Path(path)
+        source, limits = Path(path), limits or Limits()
         program = compile_artifact(
-            source, Path(cache_dir) if cache_dir else None, Path(precompiled) if precompiled else None
+            source,
+            Path(cache_dir) if cache_dir else None,
+            Path(precompiled) if precompiled else None,
+            memory_bytes=limits.memory_bytes,
         )
-        return cls(program, limits or Limits(), grants or Grants(), source.name)
+        return cls(program, limits, grants or Grants(), source.name)
+
+    def close(self) -> None:
+        """Stop using the engine; calling the Function afterwards raises ArtifactError. Idempotent."""
+        self._program.close()
+
+    def __enter__(self) -> Function:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     @property
     def kind(self) -> ArtifactKind:
@@ -63,7 +77,7 @@ class Function:
     def call(self, request: Request, *, timeout: float | None = None) -> Response:
         """Run the guest for one request; ``timeout`` (seconds) can only shorten Limits.timeout_seconds.
 
-        Raises BodyTooLarge, RequestError or a GuestError subclass.
+        Raises BodyTooLarge, RequestError, a GuestError subclass, or ArtifactError once closed.
         """
         limits = self.limits
         if len(request.body) > limits.max_body_bytes:
@@ -75,6 +89,7 @@ class Function:
             memory_bytes=limits.memory_bytes,
             deadline=time.monotonic() + budget,
             max_output=limits.max_output_bytes,
+            max_stderr=limits.max_stderr_bytes,
             on_stderr=functools.partial(log_guest_output, request_id=request.request_id),
         )
         return wagi.parse_output(stdout)

@@ -18,15 +18,27 @@ MIB = 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Per-request resource caps, each enforced by the host and reported as a typed error."""
+    """Per-request resource caps, each enforced by the host, in host calls as well as in wasm code.
+
+    - ``memory_bytes``: linear memory; growing past it fails, a trap there is MemoryLimitExceeded (500).
+    - ``timeout_seconds``: wall clock, sleeps included; past it the run stops as GuestTimeout (504).
+    - ``max_body_bytes``: request body; a larger one is BodyTooLarge (413) before the guest runs.
+    - ``max_output_bytes``: stdout (the answer); a guest writing more stops as OutputTooLarge (502).
+    - ``max_stderr_bytes``: stderr (the guest's log); the first bytes up to it are logged, the
+      rest is dropped and one ``[stderr truncated: N bytes ...]`` line says so: the answer stands.
+
+    Neither stream holds more than its cap in host memory for a core module; a component may
+    write up to one epoch tick (10 ms) past a cap before it is stopped or trimmed.
+    """
 
     memory_bytes: int = 256 * MIB
     timeout_seconds: float = 30.0
     max_body_bytes: int = 6 * MIB
     max_output_bytes: int = 16 * MIB
+    max_stderr_bytes: int = MIB
 
     def __post_init__(self) -> None:
-        for name in ("memory_bytes", "max_body_bytes", "max_output_bytes"):
+        for name in ("memory_bytes", "max_body_bytes", "max_output_bytes", "max_stderr_bytes"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Limits.{name} must be a positive number of bytes, got {getattr(self, name)!r}")
         if not 0 < self.timeout_seconds < math.inf:  # also refuses nan, which compares false with anything

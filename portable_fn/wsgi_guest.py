@@ -17,7 +17,9 @@ import encodings.latin_1
 import encodings.punycode
 import encodings.utf_8
 import sys
+import time
 import traceback
+from typing import SupportsIndex
 from wsgiref.handlers import CGIHandler
 
 from app import app as application  # type: ignore[import-not-found]
@@ -31,9 +33,43 @@ if not callable(application):
     raise TypeError(f"app.py: `app` must be a WSGI callable, found {type(application).__name__}")
 
 
+SLEEP_STEP_SECONDS = 0.02
+_blocking_sleep = time.sleep
+
+
+def sliced_sleep(seconds: float | SupportsIndex) -> None:
+    """``time.sleep`` in steps of at most 20 ms.
+
+    The host stops a guest at its deadline only when wasm code runs, never inside one blocking
+    WASI wait; between steps it does, so a sleeping app still ends as a 504 at its deadline.
+    """
+    duration = float(seconds)
+    end = time.monotonic() + duration
+    _blocking_sleep(min(duration, SLEEP_STEP_SECONDS))  # also raises what time.sleep raises
+    while (left := end - time.monotonic()) > 0:
+        _blocking_sleep(min(left, SLEEP_STEP_SECONDS))
+
+
+time.sleep = sliced_sleep
+
+
 def to_wsgi_string(value: str) -> str:
     """PEP 3333: environ values carry the CGI bytes decoded as latin-1."""
     return value.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+# The host reads this last stderr line as a memory-cap breach (portable_fn/engine/failures.py):
+# a failed memory.grow reaches the app as MemoryError, which the host cannot see in a component.
+MEMORY_EXHAUSTED_LINE = "portable_fn: MemoryError: the app ran out of memory"
+
+
+class _Handler(CGIHandler):
+    """CGIHandler, except that MemoryError ends the run instead of becoming the app's own 500."""
+
+    def handle_error(self) -> None:
+        if isinstance(sys.exc_info()[1], MemoryError):
+            raise
+        super().handle_error()
 
 
 class Run(exports.Run):  # type: ignore[misc]
@@ -43,7 +79,7 @@ class Run(exports.Run):  # type: ignore[misc]
         """Serve one request; an app error is a CGI 500 (CGIHandler's), anything worse exits 1."""
         # os.environ, sys.argv and CGIHandler.os_environ were read at build time: use this run's.
         sys.argv = list(environment.get_arguments())
-        handler = CGIHandler()
+        handler = _Handler()
         handler.os_environ = {}
         handler.base_env = {name: to_wsgi_string(value) for name, value in environment.get_environment()}
         try:
@@ -51,6 +87,9 @@ class Run(exports.Run):  # type: ignore[misc]
         except SystemExit as exc:
             if exc.code not in (None, 0):
                 raise Err(None) from exc
+        except MemoryError as exc:
+            print(MEMORY_EXHAUSTED_LINE, file=sys.stderr, flush=True)
+            raise Err(None) from exc
         except BaseException as exc:
             traceback.print_exc()
             raise Err(None) from exc

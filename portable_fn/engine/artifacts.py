@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import wasmtime
 
 from portable_fn.engine.programs import ArtifactKind, ComponentProgram, ModuleProgram, Program
-from portable_fn.engine.runtime import Engine, component_model
+from portable_fn.engine.runtime import Engine, EngineSettings, component_model, settings_for, shared_engine
 from portable_fn.errors import ArtifactError
 
 if TYPE_CHECKING:
@@ -30,17 +30,20 @@ def detect_kind(wasm: bytes) -> ArtifactKind:
     return "module"
 
 
-def compile_artifact(source: Path, cache_dir: Path | None, precompiled: Path | None = None) -> Program:
+def compile_artifact(
+    source: Path, cache_dir: Path | None, precompiled: Path | None = None, *, memory_bytes: int = 256 * 1024 * 1024
+) -> Program:
     """Compile ``source`` (.wasm or .wat), or deserialize its precompiled form.
 
     ``precompiled`` names the precompiled file directly (a bundle records it at build time), so
     the artifact is neither read nor hashed; otherwise ``cache_dir`` is searched by content
-    hash. Each artifact gets its own engine (and epoch ticker). A precompiled file that does
-    not match this wasmtime, CPU or engine setting is recompiled with one warning (and
-    rewritten into ``cache_dir``). Raises ArtifactError.
+    hash. Programs share the process's engine for their settings (see ``settings_for``; the
+    address space it may reserve depends on ``memory_bytes`` only under ``ulimit -v``). A
+    precompiled file that does not match this wasmtime, CPU or engine setting is recompiled with
+    one warning (and rewritten into ``cache_dir``). Raises ArtifactError.
     """
     kind = detect_kind(_read(source, 8))
-    engine = Engine(pooled=kind == "module")
+    engine = shared_engine(settings_for(pooled=kind == "module", memory_bytes=memory_bytes))
     compiled = _load_cached(engine, kind, precompiled) if precompiled and precompiled.exists() else None
     if compiled is None:
         wasm = _read(source)
@@ -133,7 +136,7 @@ class ArtifactInfo:
 
 def describe(source: Path) -> ArtifactInfo:
     """List an artifact's kind, imports and exports. Raises ArtifactError."""
-    engine = Engine()
+    engine = shared_engine(EngineSettings())
     wasm = _read(source)
     compiled = _compile(engine, detect_kind(wasm), wasm, source)
     if isinstance(compiled, wasmtime.Module):

@@ -7,8 +7,9 @@ tens of microseconds a request (stdin as bytes, env/argv arrays, one export look
 from __future__ import annotations
 
 import ctypes
-import os
 import threading
+import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -16,25 +17,18 @@ from typing import TYPE_CHECKING, Literal
 import wasmtime
 from wasmtime import _ffi as ffi
 
+from portable_fn.engine import preview1
+from portable_fn.engine.failures import explain, explain_exit, first_line, output_too_large
+from portable_fn.engine.runs import RunState
 from portable_fn.engine.runtime import Engine, component_model
-from portable_fn.errors import (
-    ArtifactError,
-    GuestError,
-    GuestExit,
-    GuestTimeout,
-    GuestTrap,
-    MemoryLimitExceeded,
-    OutputTooLarge,
-)
+from portable_fn.engine.streams import Capture, StreamFiles, with_truncation_note
+from portable_fn.errors import ArtifactError, GuestError, GuestExit
 from portable_fn.limits import DirGrant
 
 if TYPE_CHECKING:
     import wasmtime.component
 
 ArtifactKind = Literal["module", "component"]
-
-
-_PAGE = 65536
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +42,21 @@ class Invocation:
 
 
 class Program:
-    """A compiled artifact, shared by all threads, that runs each invocation in a fresh store."""
+    """A compiled artifact, shared by all threads, that runs each invocation in a fresh store.
+
+    It holds its engine (keeping the epoch ticker running) until ``close()``.
+    """
 
     kind: ArtifactKind
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        engine.acquire()
+        self._release = weakref.finalize(self, engine.release)
+
+    def close(self) -> None:
+        """Let go of the engine: its ticker stops when no other Program uses it. Idempotent."""
+        self._release()
 
     def run(
         self,
@@ -62,52 +65,58 @@ class Program:
         memory_bytes: int,
         deadline: float,
         max_output: int,
+        max_stderr: int,
         on_stderr: Callable[[bytes], None],
     ) -> bytes:
         """Run the command once in a fresh store and return its stdout.
 
-        Whatever the guest wrote to stderr goes to ``on_stderr``, failed runs included (that is
-        where a guest's traceback is). Raises GuestTrap, MemoryLimitExceeded, GuestExit,
-        GuestTimeout or OutputTooLarge.
+        Whatever the guest wrote to stderr (its first ``max_stderr`` bytes, then one line saying
+        how much was dropped) goes to ``on_stderr``, failed runs included (that is where a
+        guest's traceback is). Raises GuestTrap, MemoryLimitExceeded, GuestExit, GuestTimeout or
+        OutputTooLarge, and ArtifactError once closed.
         """
+        if not self._release.alive:
+            raise ArtifactError("this Function is closed: load it again to run it")
         self.engine.start_ticker()
-        scratch = self.engine.scratch
-        run = scratch.run
-        run.deadline, run.stdout_path, run.max_output, run.breach = deadline, scratch.stdout_path, max_output, None
-        store = wasmtime.Store(self.engine.native)
-        store.set_limits(memory_size=memory_bytes)
-        store.set_wasi(_wasi_config(invocation, scratch.stdout_path, scratch.stderr_path))
-        store.set_epoch_deadline(1)
-        ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self.engine.on_epoch, None, _NO_FINALIZER)
+        run = self.engine.runs.current = RunState(deadline, stdout=Capture(max_output), stderr=Capture(max_stderr))
+        store = self._new_store(invocation, run, memory_bytes)
+        failure: GuestError | None = None
         try:
-            self._execute(store)
-        except wasmtime.ExitTrap as exc:
-            if exc.code != 0:
-                raise GuestExit(exc.code) from exc
+            if not self._execute(store):
+                failure = GuestExit(1)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
-            raise self._explain(exc, store, run.breach, memory_bytes, max_output) from exc
+            failure = explain(exc, run.breach, self._memory_size(store), (memory_bytes, max_output))
         finally:
-            stderr = _read_capped(scratch.stderr_path, max_output)
+            stdout, stderr = self._collect(run)
             if stderr:
                 on_stderr(stderr)
-        stdout = _read_capped(scratch.stdout_path, max_output)
+        failure = explain_exit(failure, stderr, memory_bytes)
+        if failure is not None:
+            raise failure
         if stdout is None:
-            raise OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes")
+            raise output_too_large(max_output)
         return stdout
 
-    def _explain(
-        self, exc: Exception, store: wasmtime.Store, breach: type[GuestError] | None, memory_bytes: int, max_output: int
-    ) -> GuestError:
-        """The typed error for a run wasmtime stopped: our own interruption first, then the trap."""
-        if breach is GuestTimeout:
-            return GuestTimeout("guest still running at its deadline")
-        if breach is OutputTooLarge:
-            return OutputTooLarge(f"guest wrote more than the output cap of {max_output} bytes")
-        if self._memory_size(store) + _PAGE > memory_bytes:
-            return MemoryLimitExceeded(f"guest trapped at the memory cap of {memory_bytes} bytes: {_first_line(exc)}")
-        return GuestTrap(f"guest trapped: {_first_line(exc)}")
+    def _new_store(self, invocation: Invocation, run: RunState, memory_bytes: int) -> wasmtime.Store:
+        """A fresh store: the memory cap, the invocation's WASI context, the epoch callback."""
+        store = wasmtime.Store(self.engine.native)
+        store.set_limits(memory_size=memory_bytes)
+        store.set_wasi(self._wasi_config(invocation, run))
+        run.clock_base = time.monotonic_ns()
+        store.set_epoch_deadline(1)
+        ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self.engine.on_epoch, None, _NO_FINALIZER)
+        return store
 
-    def _execute(self, store: wasmtime.Store) -> None:
+    def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
+        """The WASI context for one run, its stdout and stderr wired to ``run``."""
+        raise NotImplementedError
+
+    def _collect(self, run: RunState) -> tuple[bytes | None, bytes]:
+        """The run's stdout (None past its cap) and its stderr as it is logged."""
+        raise NotImplementedError
+
+    def _execute(self, store: wasmtime.Store) -> bool:
+        """Run the command in ``store``: False when it reports failure; raises what wasmtime raises."""
         raise NotImplementedError
 
     def _memory_size(self, store: wasmtime.Store) -> int:
@@ -126,13 +135,22 @@ class ModuleProgram(Program):
             raise ArtifactError("module exports no `_start`: it is not a WASI command")
         linker = wasmtime.Linker(engine.native)
         linker.define_wasi()
+        self._shims = preview1.install(linker, engine.runs)
         try:
             self._pre = linker.instantiate_pre(module)
         except wasmtime.WasmtimeError as exc:
-            raise ArtifactError(f"module imports something the host does not provide: {_first_line(exc)}") from exc
+            raise ArtifactError(f"module imports something the host does not provide: {first_line(exc)}") from exc
         self._instances = threading.local()
 
-    def _execute(self, store: wasmtime.Store) -> None:
+    def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
+        # stdout and stderr stay unset: the shimmed fd_write fills run.stdout and run.stderr.
+        return wasi_config(invocation)
+
+    def _collect(self, run: RunState) -> tuple[bytes | None, bytes]:
+        stderr = run.stderr
+        return run.stdout.data(), with_truncation_note(stderr.data(), stderr.dropped, stderr.cap)
+
+    def _execute(self, store: wasmtime.Store) -> bool:
         instance = self._pre.instantiate(store)
         self._instances.last = instance
         context = store._context()
@@ -145,6 +163,7 @@ class ModuleProgram(Program):
             raise wasmtime.WasmtimeError._from_ptr(error)
         if trap:
             raise wasmtime.Trap._from_ptr(trap)
+        return True
 
     def _memory_size(self, store: wasmtime.Store) -> int:
         memory = self._instances.last.exports(store).get("memory")
@@ -171,19 +190,35 @@ class ComponentProgram(Program):
         self._linker = component_model().Linker(engine.native)
         self._linker.add_wasip2()
 
-    def _execute(self, store: wasmtime.Store) -> None:
+    def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
+        config = wasi_config(invocation)
+        files = run.files = StreamFiles(run.stdout.cap, run.stderr.cap)
+        config.stdout_file = files.stdout_path
+        config.stderr_file = files.stderr_path
+        files.release_names()
+        return config
+
+    def _collect(self, run: RunState) -> tuple[bytes | None, bytes]:
+        files = run.files
+        assert files is not None, "_wasi_config made them"
+        try:
+            return files.stdout(), files.stderr()
+        finally:
+            files.close()
+
+    def _execute(self, store: wasmtime.Store) -> bool:
         instance = self._linker.instantiate(store, self._component)
         run = instance.get_func(store, self._run_index)
         assert run is not None, "the export index was checked when the component was loaded"
         # `run` returns result<_, _>: wasmtime-py gives a Variant tagged "ok" or "err".
-        if getattr(run(store), "tag", "ok") == "err":
-            raise GuestExit(1)
+        return getattr(run(store), "tag", "ok") != "err"
 
 
 _NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()  # a NULL function pointer
 
 
-def _wasi_config(invocation: Invocation, stdout_path: str, stderr_path: str) -> wasmtime.WasiConfig:
+def wasi_config(invocation: Invocation) -> wasmtime.WasiConfig:
+    """A WASI context with the invocation's argv, environment, stdin and read-only dirs."""
     config = wasmtime.WasiConfig()
     pointer = config.ptr()
     argv = _char_array(invocation.argv)
@@ -200,8 +235,6 @@ def _wasi_config(invocation: Invocation, stdout_path: str, stderr_path: str) -> 
         ctypes.byref(stdin), len(data), ctypes.cast(ctypes.c_char_p(data), ctypes.POINTER(ffi.wasm_byte_t))
     )
     ffi.wasi_config_set_stdin_bytes(pointer, ctypes.byref(stdin))
-    config.stdout_file = stdout_path
-    config.stderr_file = stderr_path
     for grant in invocation.dirs:
         config.preopen_dir(grant.host_path, grant.guest_path, False)
     return config
@@ -212,20 +245,3 @@ _CHAR_PP = ctypes.POINTER(ctypes.POINTER(ctypes.c_char))
 
 def _char_array(items: Sequence[bytes]) -> object:
     return ctypes.cast((ctypes.c_char_p * len(items))(*items), _CHAR_PP)
-
-
-def _read_capped(path: str, cap: int) -> bytes | None:
-    """Read a run's output file, or None when it holds more than ``cap`` bytes."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        size = os.fstat(descriptor).st_size
-        return None if size > cap else os.read(descriptor, size)
-    finally:
-        os.close(descriptor)
-
-
-def _first_line(exc: BaseException) -> str:
-    """The useful line of a wasmtime error: the trap cause, not the backtrace header."""
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    cause = next((line for line in reversed(lines) if line.startswith("wasm trap:")), None)
-    return cause or (lines[0] if lines else type(exc).__name__)

@@ -1,13 +1,15 @@
-"""The wasmtime engine portable_fn runs guests on: epoch ticker, pooling, per-thread output files."""
+"""The wasmtime engines portable_fn runs guests on: one per process per setting, each with its epoch ticker.
+
+Engines are shared: every Function whose artifact needs the same settings uses the same engine,
+so a process holds at most a few pools of reserved address space however many Functions it loads.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import functools
 import os
 import threading
-import time
 import types
 import weakref
 from dataclasses import dataclass
@@ -16,49 +18,15 @@ from pathlib import Path
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from portable_fn.errors import GuestTimeout, OutputTooLarge
+from portable_fn.engine.runs import Runs, on_tick
 
 TICK_SECONDS = 0.01
-
-
-@dataclass(slots=True)
-class _RunState:
-    """Per-thread bookkeeping read by the epoch callback while the guest runs."""
-
-    deadline: float = 0.0
-    stdout_path: str = ""
-    max_output: int = 0
-    breach: type[GuestTimeout] | type[OutputTooLarge] | None = None
-
-
-class _Scratch(threading.local):
-    """Per-thread stdout/stderr files on tmpfs, read back after the run.
-
-    Measured: a custom-output callback costs ~46 µs per write (it hops through a runtime
-    thread) and even an unused one slows every run by ~60 µs; files cost a few µs.
-    """
-
-    def __init__(self) -> None:
-        # /dev/shm is memory; Lambda has none, so its /tmp it is there.
-        directory = "/dev/shm" if os.path.isdir("/dev/shm") else os.environ.get("TMPDIR", "/tmp")
-        self.stdout_path = _temp_file(directory, f"{id(self)}.out")
-        self.stderr_path = _temp_file(directory, f"{id(self)}.err")
-        self.run = _RunState()
-        weakref.finalize(self, _remove, self.stdout_path, self.stderr_path)
-
-
-def _temp_file(directory: str, suffix: str) -> str:
-    # os.open rather than tempfile: importing tempfile costs ~3 ms of every cold start.
-    path = os.path.join(directory, f"portable_fn-{os.getpid()}-{threading.get_ident()}-{suffix}")
-    os.close(os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
-    return path
-
-
-def _remove(*paths: str) -> None:
-    for path in paths:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-
+# Concurrent instances a pooled engine holds: far more than a worker's threads. Each slot
+# reserves address space (not memory) for a full 4 GiB linear memory plus its guard.
+POOL_SLOTS = 256
+_MIB = 1024 * 1024
+# What the default settings reserve at most: a pool of full 4 GiB memories (plus guards), with room to spare.
+_DEFAULT_ADDRESS_SPACE = 2 * POOL_SLOTS * (4096 + 32) * _MIB
 
 _DeadlineCallback = ctypes.CFUNCTYPE(
     ctypes.c_size_t,
@@ -69,61 +37,109 @@ _DeadlineCallback = ctypes.CFUNCTYPE(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """What makes two engines different: the allocation strategy and the linear-memory reservation.
+
+    ``memory_reservation`` None keeps wasmtime's default (4 GiB per memory: compiled code needs no
+    bounds checks); a number is used where the process's address space is limited.
+    """
+
+    pooled: bool = False
+    memory_reservation: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The settings as they appear in a precompiled artifact's file name."""
+        reserved = f"-reserve{self.memory_reservation // _MIB}m" if self.memory_reservation else ""
+        return ("epoch-pooled" if self.pooled else "epoch") + reserved
+
+
+def settings_for(*, pooled: bool, memory_bytes: int) -> EngineSettings:
+    """The engine settings for a guest: pooled where asked, unless the address space is limited.
+
+    Under an address-space limit (``ulimit -v``) too small for the pool, where even one default
+    4 GiB reservation per instance hardly fits, instances are allocated on demand, each reserving
+    only ``memory_bytes`` (rounded up to a MiB), at the price of bounds checks in compiled code
+    (and a precompiled artifact of its own: the setting is part of the fingerprint).
+    """
+    import resource  # a builtin module: microseconds, once per load
+
+    soft_limit, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft_limit == resource.RLIM_INFINITY or soft_limit >= _DEFAULT_ADDRESS_SPACE:
+        return EngineSettings(pooled=pooled)
+    return EngineSettings(pooled=False, memory_reservation=-(-memory_bytes // _MIB) * _MIB)
+
+
 class Engine:
-    """A wasmtime Engine with epoch interruption and the one ticker thread that drives it.
+    """A wasmtime Engine with epoch interruption and the ticker thread that drives it.
 
     ``pooled`` engines use wasmtime's pooling allocator: instance slots reserved once and
     reset between requests, which cut a small module's request cost by about 30% here.
-    Only core modules use it; components need per-component sizing we cannot know upfront.
+    The ticker runs while at least one Program holds the engine (``acquire``/``release``) and
+    is started again in a forked child, where threads vanish.
     """
 
-    def __init__(self, *, pooled: bool = False) -> None:
+    def __init__(self, settings: EngineSettings = EngineSettings()) -> None:
         config = wasmtime.Config()
         config.epoch_interruption = True
-        if pooled:
+        if settings.memory_reservation is not None:
+            config.memory_reservation = settings.memory_reservation
+            config.memory_reservation_for_growth = 0
+        if settings.pooled:
             _use_pooling_allocator(config)
-        self.pooled = pooled
+        self.settings = settings
         self.native = wasmtime.Engine(config)
-        self._ticker_pid = 0
+        self.runs = Runs()
         self._lock = threading.Lock()
-        self.scratch = _Scratch()
+        self._users = 0
+        self._ticker_pid = 0
+        self._tickers: list[threading.Event] = []
         # Bound once: the same callback object serves every store of this engine.
-        self.on_epoch = _DeadlineCallback(self._on_epoch)
+        self.on_epoch = _DeadlineCallback(functools.partial(on_tick, self.runs))
+        weakref.finalize(self, _stop_all, self._tickers)
 
     @property
     def fingerprint(self) -> str:
         """What a precompiled artifact must match: wasmtime version, CPU and engine settings."""
-        settings = "epoch-pooled" if self.pooled else "epoch"
-        return f"wasmtime{_wasmtime_version()}-{os.uname().machine}-{settings}"
+        return f"wasmtime{_wasmtime_version()}-{os.uname().machine}-{self.settings.label}"
+
+    def acquire(self) -> None:
+        """Count one more Program using this engine."""
+        with self._lock:
+            self._users += 1
+
+    def release(self) -> None:
+        """Count one Program fewer; the ticker stops when none is left."""
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                _stop_all(self._tickers)
+                self._ticker_pid = 0
 
     def start_ticker(self) -> None:
-        """Start the epoch ticker in this process (again after a fork, where threads vanish)."""
+        """Start the epoch ticker in this process if it is not running (again after a fork)."""
         if self._ticker_pid == os.getpid():
             return
         with self._lock:
             if self._ticker_pid != os.getpid():
-                engine = self.native
-                thread = threading.Thread(target=_tick, args=(engine,), name="portable_fn-epoch", daemon=True)
-                thread.start()
+                stop = threading.Event()
+                self._tickers.append(stop)
+                threading.Thread(target=_tick, args=(self.native, stop), name="portable_fn-epoch", daemon=True).start()
                 self._ticker_pid = os.getpid()
 
-    def _on_epoch(
-        self, _context: object, _data: object, delta: ctypes.Array[ctypes.c_uint64], kind: ctypes.Array[ctypes.c_uint8]
-    ) -> int:
-        run = self.scratch.run
-        if time.monotonic() >= run.deadline:
-            run.breach = GuestTimeout
-        elif os.stat(run.stdout_path).st_size > run.max_output:
-            run.breach = OutputTooLarge
-        else:
-            delta[0] = 1
-            kind[0] = 0  # WASMTIME_UPDATE_DEADLINE_CONTINUE
-            return 0
-        error = ffi.wasmtime_error_new(b"portable_fn: guest interrupted")
-        return ctypes.cast(error, ctypes.c_void_p).value or 0
+
+_shared: weakref.WeakValueDictionary[EngineSettings, Engine] = weakref.WeakValueDictionary()
+_shared_lock = threading.Lock()
 
 
-POOL_SLOTS = 256
+def shared_engine(settings: EngineSettings) -> Engine:
+    """The process's engine for ``settings``, built on first use and kept while anything holds it."""
+    with _shared_lock:
+        engine = _shared.get(settings)
+        if engine is None:
+            engine = _shared[settings] = Engine(settings)
+        return engine
 
 
 @functools.cache
@@ -139,8 +155,6 @@ def _wasmtime_version() -> str:
 
 
 def _use_pooling_allocator(config: wasmtime.Config) -> None:
-    # POOL_SLOTS concurrent instances per engine: far more than a worker's threads. Each
-    # slot reserves address space (not memory) for a full 4 GiB linear memory.
     pooling = ffi.wasmtime_pooling_allocation_config_new()
     for setter in (
         ffi.wasmtime_pooling_allocation_config_total_memories_set,
@@ -153,10 +167,15 @@ def _use_pooling_allocator(config: wasmtime.Config) -> None:
     ffi.wasmtime_pooling_allocation_config_delete(pooling)
 
 
-def _tick(engine: wasmtime.Engine) -> None:
-    while True:
-        time.sleep(TICK_SECONDS)
+def _tick(engine: wasmtime.Engine, stop: threading.Event) -> None:
+    while not stop.wait(TICK_SECONDS):
         engine.increment_epoch()
+
+
+def _stop_all(tickers: list[threading.Event]) -> None:
+    for stop in tickers:
+        stop.set()
+    tickers.clear()
 
 
 def component_model() -> types.ModuleType:

@@ -8,11 +8,15 @@ loaded once per session from a precompiled cache beside the built samples.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+import wasmtime
 
-from portable_fn import Function, GuestTimeout, Limits, Request
+from portable_fn import Function, GuestTimeout, GuestTrap, Limits, MemoryLimitExceeded, Request
 from portable_fn.http import header_values
 from tests.conftest import SAMPLE_CACHE, parse_echo
 
@@ -106,3 +110,56 @@ def test_component_past_its_deadline_times_out_and_keeps_serving(load_sample: Ca
 def test_component_cache_holds_the_precompiled_artifact(load_sample: Callable[..., Function]) -> None:
     load_sample("echo-py")
     assert any(path.suffix == ".cwasm" for path in SAMPLE_CACHE.iterdir())
+
+
+def test_a_sleeping_python_component_stops_at_its_deadline(load_sample: Callable[..., Function]) -> None:
+    function = load_sample("sleep-py", Limits(timeout_seconds=1.0))
+    started = time.monotonic()
+    with pytest.raises(GuestTimeout):
+        function.call(request(method="GET", query=""))
+    assert time.monotonic() - started < 5.0, "the app asked for 10 s"
+    assert function.call(request(method="GET", query="short")).body == b"slept\n"
+
+
+def test_a_python_component_past_its_memory_cap_is_memory_limit_exceeded(
+    load_sample: Callable[..., Function],
+) -> None:
+    function = load_sample("membomb-py", Limits(memory_bytes=64 * 1024 * 1024))
+    with pytest.raises(MemoryLimitExceeded, match="guest trapped at the memory cap of 67108864 bytes"):
+        function.call(request(method="GET"))
+    assert function.handle(request(method="GET")).status == 500
+
+
+OUT_OF_BOUNDS_LOAD = '(memory 1) (func (export "run") (result i32) (i32.load (i32.const 70000)))'
+OUT_OF_BOUNDS_COMPONENT = f"""(component
+  (core module $m {OUT_OF_BOUNDS_LOAD})
+  (core instance $i (instantiate $m))
+  (func $run (result (result)) (canon lift (core func $i "run")))
+  (instance $run-instance (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $run-instance)))"""
+OUT_OF_BOUNDS_MODULE = f"""(module {OUT_OF_BOUNDS_LOAD}
+  (func (export "_start") (drop (call 0))))"""
+
+
+def test_a_component_trap_reads_like_the_same_trap_in_a_module(tmp_path: Path) -> None:
+    component, module = tmp_path / "oob.wasm", tmp_path / "oob.wat"
+    component.write_bytes(wasmtime.wat2wasm(OUT_OF_BOUNDS_COMPONENT))
+    module.write_text(OUT_OF_BOUNDS_MODULE)
+    messages = []
+    for path in (component, module):
+        with Function.load(path) as function, pytest.raises(GuestTrap) as trapped:
+            function.call(request())
+        messages.append(str(trapped.value))
+    assert messages == ["guest trapped: wasm trap: out of bounds memory access"] * 2
+
+
+def test_component_stderr_past_its_cap_is_trimmed_to_the_cap(
+    load_sample: Callable[..., Function], caplog: pytest.LogCaptureFixture
+) -> None:
+    function = load_sample("logspam-py", Limits(max_stderr_bytes=64 * 1024))
+    with caplog.at_level(logging.INFO, logger="portable_fn.guest"):
+        assert function.call(request(method="GET", query="n=4")).body == b"logged\n"
+    lines = [record.getMessage() for record in caplog.records]
+    dropped = 4 * 1024 * 1024 - 64 * 1024
+    assert lines[-1] == f"[req-1] [stderr truncated: {dropped} bytes past the 65536-byte cap dropped]"
+    assert len(lines) == 64 + 1

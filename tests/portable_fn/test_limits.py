@@ -9,7 +9,9 @@ import pytest
 from portable_fn import ConfigError, Grants, Limits
 
 
-@pytest.mark.parametrize("field", ["memory_bytes", "max_body_bytes", "max_output_bytes", "timeout_seconds"])
+@pytest.mark.parametrize(
+    "field", ["memory_bytes", "max_body_bytes", "max_output_bytes", "max_stderr_bytes", "timeout_seconds"]
+)
 def test_limits_must_be_positive(field: str) -> None:
     with pytest.raises(ConfigError, match=field):
         Limits(**{field: 0})
