@@ -35,6 +35,7 @@ SHAPES: tuple[Shape, ...] = (
 def find_shape(event: object) -> Shape:
     """The first shape that matches ``event``. Raises UnknownEvent naming what was found."""
     if isinstance(event, dict):
+        refuse_authorizer(event)
         for shape in SHAPES:
             if shape.matches(event):
                 return shape
@@ -43,6 +44,21 @@ def find_shape(event: object) -> Shape:
         found = f"a JSON {type(event).__name__}"
     supported = ", ".join(shape.name for shape in SHAPES)
     raise UnknownEvent(f"unrecognised Lambda event: got {found}; supported: {supported}")
+
+
+def refuse_authorizer(event: dict[str, object]) -> None:
+    """Raise UnknownEvent for an API Gateway Lambda authorizer event (REQUEST or TOKEN).
+
+    A REQUEST authorizer event looks like a REST or HTTP API request, but API Gateway wants an
+    IAM policy or ``isAuthorized`` back, not an HTTP response: running the guest on it would
+    answer every authorization question with whatever a page request returns.
+    """
+    kind = event.get("type")
+    if kind in ("REQUEST", "TOKEN") and ("methodArn" in event or "routeArn" in event):
+        raise UnknownEvent(
+            f"API Gateway {kind} authorizer events are not supported: portable_fn serves the API's requests,"
+            " not its authorizer; attach this function as the integration and use another authorizer"
+        )
 
 
 def handle_event(

@@ -53,11 +53,14 @@ def to_request(req: func.HttpRequest, script_name: str) -> Request:
 
 
 def client_address(forwarded_for: str) -> str:
-    """The client IP from the front end's ``X-Forwarded-For`` (``ip:port`` for IPv4), or empty."""
-    first = forwarded_for.split(",", 1)[0].strip()
-    if first.count(":") == 1:
-        return first.split(":", 1)[0]
-    return first.strip("[]")
+    """The client IP Azure's front end appended to ``X-Forwarded-For`` (its last entry, ``ip:port``
+    for IPv4, ``[ip]:port`` for IPv6), or empty. Earlier entries are the client's own text."""
+    last = forwarded_for.rsplit(",", 1)[-1].strip()
+    if last.count(":") == 1:
+        return last.split(":", 1)[0]
+    if last.startswith("["):
+        return last[1:].partition("]")[0]
+    return last
 
 
 def to_http_response(response: Response) -> func.HttpResponse:

@@ -141,3 +141,19 @@ def test_unknown_event_raises_a_clear_request_error(event: object, load_sample: 
         handle_event(load_sample("echo-c"), event, None)
     assert caught.value.status == 400
     assert all(shape.name in str(caught.value) for shape in SHAPES)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        pytest.param("authorizer-rest-request.json", "REQUEST", id="rest-request"),
+        pytest.param("authorizer-rest-token.json", "TOKEN", id="rest-token"),
+        pytest.param("authorizer-http-v1-request.json", "REQUEST", id="http-api-payload-1"),
+        pytest.param("authorizer-http-v2-request.json", "REQUEST", id="http-api-payload-2"),
+    ],
+)
+def test_authorizer_events_are_refused_not_run_as_requests(
+    name: str, kind: str, load_sample: Callable[..., Function]
+) -> None:
+    with pytest.raises(UnknownEvent, match=f"API Gateway {kind} authorizer events are not supported"):
+        handle_event(load_sample("echo-c"), read_event(EVENTS / name), None)
