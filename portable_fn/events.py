@@ -46,6 +46,9 @@ class CloudEvent:
         for name, _ in self.extensions:
             if not (name.isascii() and name.isalnum() and name.islower()) or name in _CONTEXT_ATTRIBUTES:
                 raise RequestError(f"CloudEvent extension name {name!r} must be lower-case ASCII letters and digits")
+        for name, value in self.attributes().items():
+            if not value.isascii() and not _is_unicode(value):
+                raise RequestError(f"CloudEvent attribute {name!r} is not valid Unicode (a lone surrogate)")
 
     def attributes(self) -> dict[str, str]:
         """Every context attribute that is set, extensions included, as strings."""
@@ -65,6 +68,15 @@ class CloudEvent:
         return Request(
             method="POST", path=path, headers=tuple(headers), body=self.data, request_id=request_id or self.id
         )
+
+
+def _is_unicode(text: str) -> bool:
+    # JSON can carry a lone surrogate ("\ud800"), which no UTF-8 header value can.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def is_acknowledged(response: Response) -> bool:

@@ -69,3 +69,9 @@ class Response:
     def text(cls, status: int, message: str) -> Response:
         """Build a short plain-text response, used for errors the host answers itself."""
         return cls(status, (("Content-Type", "text/plain; charset=utf-8"),), message.encode() + b"\n")
+
+    @classmethod
+    def internal_error(cls) -> Response:
+        """The 500 a last-resort boundary answers after logging an unexpected exception (a bug of
+        ours): the same short text everywhere, with no detail that could leak to the client."""
+        return cls.text(500, "internal error in portable_fn; see the host's logs")

@@ -6,13 +6,17 @@ ALB before REST (both carry ``httpMethod``), ALB multi-value before single-value
 
 from __future__ import annotations
 
+import logging
+
 from adapters.aws_lambda.alb import AlbMultiValue, AlbSingleValue
 from adapters.aws_lambda.apigateway import FunctionUrl, HttpApiV2, RestApiV1
 from adapters.aws_lambda.http_event import HttpShape
 from adapters.aws_lambda.record_event import EventSource
 from adapters.aws_lambda.sources import S3, CloudWatchLogs, DynamoDbStream, EventBridge, Kinesis, Sns, Sqs
 from adapters.aws_lambda.types import HttpOptions, Invocation, LambdaContext, Result, UnknownEvent
-from portable_fn import Function
+from portable_fn import EventRejected, Function, PortableFnError, Response
+
+_log = logging.getLogger("adapters.aws_lambda")
 
 Shape = HttpShape | EventSource
 
@@ -66,11 +70,22 @@ def handle_event(
 ) -> Result | None:
     """Run ``function`` for one Lambda event and return Lambda's result.
 
-    HTTP shapes always return a result (400 for a malformed event). Non-HTTP sources
-    raise UnknownEvent/RequestError for a malformed event and RecordsFailed when the
-    guest refused records of a source without partial batch responses.
+    HTTP shapes always return a result (400 for a malformed event, 500 after logging an
+    unexpected error). Non-HTTP sources raise UnknownEvent/RequestError for a malformed event,
+    RecordsFailed when the guest refused records of a source without partial batch responses,
+    and EventRejected (so Lambda retries) after logging an unexpected error.
     """
     invocation = Invocation.from_context(context)
     shape = find_shape(event)
     assert isinstance(event, dict)  # find_shape only matches dicts
-    return shape.invoke(function, event, invocation, options or HttpOptions())
+    options = options or HttpOptions()
+    try:
+        return shape.invoke(function, event, invocation, options)
+    except PortableFnError:
+        raise
+    except Exception as exc:
+        # The last-resort boundary: a bug of ours never reaches the Lambda runtime raw.
+        _log.exception("unexpected error handling a %s event [request %s]", shape.name, invocation.request_id)
+        if isinstance(shape, HttpShape):
+            return shape.to_result(Response.internal_error(), options)
+        raise EventRejected(f"{shape.name} event: internal error in portable_fn; Lambda will retry") from exc

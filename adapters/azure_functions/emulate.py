@@ -17,8 +17,8 @@ from azure.functions.http import HttpResponseConverter
 from adapters.azure_functions.handler import respond
 from adapters.azure_functions.http import split_script_name
 from adapters.azure_functions.settings import AzureSettings
-from adapters.local_http.app import to_request
-from portable_fn import BodyTooLarge, Function, FunctionSpec, Request, Response, status_line
+from adapters.local_http.app import to_request, unexpected_error
+from portable_fn import Function, FunctionSpec, Request, RequestError, Response, status_line
 
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]
@@ -53,7 +53,10 @@ class AzureEmulator:
         return self.function
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> list[bytes]:
-        status, headers, body = self.answer(environ)
+        try:
+            status, headers, body = self.answer(environ)
+        except Exception:
+            status, headers, body = _plain(unexpected_error(environ))
         headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
         start_response(status_line(status), [*headers, ("Content-Length", str(len(body)))])
         return [body]
@@ -62,7 +65,7 @@ class AzureEmulator:
         """Status, headers and body for one request; 404 outside the route prefix, as the host answers."""
         try:
             request = to_request(environ, self.function.limits.max_body_bytes)
-        except BodyTooLarge as exc:
+        except RequestError as exc:
             return _plain(Response.text(exc.status, str(exc)))
         if self.settings.script_name and not split_script_name(request.path, self.settings.script_name)[0]:
             return _plain(Response.text(404, "Not Found"))

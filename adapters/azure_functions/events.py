@@ -14,7 +14,6 @@ Timer          ``azure.functions.timer``           ``/azure/functions/timer/F`` 
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import uuid
 from datetime import UTC, datetime
@@ -89,39 +88,47 @@ def from_event_grid(event: func.EventGridEvent | func.CloudEvent) -> CloudEvent:
 def from_event_grid_schema(event: func.EventGridEvent) -> CloudEvent:
     """Event Grid schema: topic -> source, eventType -> type, dataVersion -> ``dataversion``."""
     data = event.get_json()
+    data_version = optional_text(event.data_version, "dataVersion")
     return CloudEvent(
-        id=event.id or "",
-        source=event.topic or "",
-        type=event.event_type or "",
+        id=optional_text(event.id, "id") or "",
+        source=optional_text(event.topic, "topic") or "",
+        type=optional_text(event.event_type, "eventType") or "",
         data=b"" if data is None else json.dumps(data).encode(),
         datacontenttype=None if data is None else _JSON,
         time=format_time(event.event_time),
-        subject=event.subject,
-        extensions=(("dataversion", event.data_version),) if event.data_version else (),
+        subject=optional_text(event.subject, "subject"),
+        extensions=(("dataversion", data_version),) if data_version else (),
     )
+
+
+def optional_text(value: object, name: str) -> str | None:
+    """An event attribute that must be text when present. Raises RequestError naming it."""
+    if value is None or isinstance(value, str):
+        return value
+    raise RequestError(f"Event Grid attribute {name!r} must be a string, got a {type(value).__name__}")
 
 
 def from_cloud_event_schema(event: func.CloudEvent) -> CloudEvent:
     """CloudEvents schema: attributes as sent; ``data_base64`` decoded, JSON data re-serialised."""
     extensions = event.extension_attrs
-    content_type = event.datacontenttype
+    content_type = optional_text(event.datacontenttype, "datacontenttype")
     encoded = extensions.pop("data_base64", None)
     if encoded is not None:
         try:
             data = base64.b64decode(str(encoded), validate=True)
-        except binascii.Error as exc:
+        except ValueError as exc:  # binascii.Error, or text that is not ASCII
             raise RequestError(f"Event Grid event {event.id!r} has data_base64 that is not base64") from exc
     else:
         data, content_type = encode_data(event.get_json(), content_type)
     return CloudEvent(
-        id=event.id or "",
-        source=event.source or "",
-        type=event.type or "",
+        id=optional_text(event.id, "id") or "",
+        source=optional_text(event.source, "source") or "",
+        type=optional_text(event.type, "type") or "",
         data=data,
         datacontenttype=content_type,
         time=format_time(event.time),
-        subject=event.subject,
-        dataschema=event.dataschema,
+        subject=optional_text(event.subject, "subject"),
+        dataschema=optional_text(event.dataschema, "dataschema"),
         extensions=tuple((name, extension_text(value)) for name, value in extensions.items()),
     )
 

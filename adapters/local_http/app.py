@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from portable_fn import BodyTooLarge, Function, Request, Response, status_line
+from portable_fn import BodyTooLarge, Function, Request, RequestError, Response, status_line
 
+_log = logging.getLogger("adapters.local_http")
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]
 # Path characters WSGI servers hand over decoded that must not be re-escaped.
@@ -70,6 +72,13 @@ def _headers(environ: WSGIEnviron) -> Iterable[tuple[str, str]]:
             yield key[5:].replace("_", "-").title(), text
 
 
+def unexpected_error(environ: WSGIEnviron) -> Response:
+    """The last-resort boundary of every local WSGI app: log the exception being handled (a bug of
+    ours) with its traceback and answer 500, so nothing raw reaches the WSGI server."""
+    _log.exception("unexpected error answering %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+    return Response.internal_error()
+
+
 class LocalApp:
     """WSGI application serving one Function; ``/`` and every other path go to the guest."""
 
@@ -80,8 +89,10 @@ class LocalApp:
         try:
             request = to_request(environ, self.function.limits.max_body_bytes)
             response = self.function.handle(request)
-        except BodyTooLarge as exc:
+        except RequestError as exc:
             response = Response.text(exc.status, str(exc))
+        except Exception:
+            response = unexpected_error(environ)
         headers = [(name, value) for name, value in response.headers if name.lower() != "content-length"]
         start_response(status_line(response.status), [*headers, ("Content-Length", str(len(response.body)))])
         return [response.body]

@@ -32,13 +32,20 @@ _ENV_HEADER_NAME = re.compile(r"[0-9A-Za-z-]+")
 
 
 def to_invocation(request: Request, grants: Grants) -> Invocation:
-    """Encode a request as a CGI invocation. Raises RequestError for a path with NUL bytes."""
-    argv = [(request.script_name or "/").encode()]
-    if request.query:
-        argv += [item.encode() for item in request.query.split("&")]
-    # The request's own variables win over granted ones of the same name.
-    env: dict[str, str | bytes] = {**dict(grants.env), **_cgi_environment(request, grants)}
-    encoded = {name.encode(): _to_bytes(value) for name, value in env.items()}
+    """Encode a request as a CGI invocation.
+
+    Raises RequestError for a path with NUL bytes, or text no byte string can carry (a lone
+    surrogate, which a JSON event can hold).
+    """
+    try:
+        argv = [_to_bytes(request.script_name or "/")]
+        if request.query:
+            argv += [_to_bytes(item) for item in request.query.split("&")]
+        # The request's own variables win over granted ones of the same name.
+        env: dict[str, str | bytes] = {**dict(grants.env), **_cgi_environment(request, grants)}
+        encoded = {name.encode(): _to_bytes(value) for name, value in env.items()}
+    except UnicodeEncodeError as exc:
+        raise RequestError(f"request text is not valid Unicode ({exc.reason}: {exc.object!r:.60})") from exc
     return Invocation(argv, encoded, request.body, grants.dirs)
 
 

@@ -125,3 +125,16 @@ def test_malformed_output_is_bad_guest_output(output: bytes, message: str) -> No
 def test_no_content_statuses_drop_the_body_the_guest_wrote(status: int) -> None:
     response = parse_output(f"Status: {status}\nContent-Type: text/plain\n\nnot allowed here".encode())
     assert (response.status, response.body) == (status, b"")
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pytest.param(Request(headers=(("X-Text", "a\ud800b"),)), id="header"),
+        pytest.param(Request(path="/\ud800"), id="path"),
+        pytest.param(Request(query="q=\udfff"), id="query"),
+    ],
+)
+def test_lone_surrogates_from_a_json_event_are_a_request_error(request_: Request) -> None:
+    with pytest.raises(RequestError, match="is not valid Unicode"):
+        to_invocation(request_, Grants())
