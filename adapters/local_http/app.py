@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from portable_fn import BodyTooLarge, Function, Request, RequestError, Response, status_line
+from portable_fn import BodyTooLarge, Function, Request, RequestError, Response, is_chunked, read_limited, status_line
 
 _log = logging.getLogger("adapters.local_http")
 StartResponse = Callable[..., Any]
@@ -19,7 +19,8 @@ _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 def to_request(environ: WSGIEnviron, max_body: int) -> Request:
     """Build a Request from a WSGI environ, keeping the raw path where the server offers it.
 
-    Raises BodyTooLarge before reading a body over ``max_body`` bytes.
+    Raises BodyTooLarge before reading a body over ``max_body`` bytes (a chunked one is read only
+    to one byte past it), RequestError for a transfer coding other than chunked.
     """
     length = int(environ.get("CONTENT_LENGTH") or 0)
     if length > max_body:
@@ -43,12 +44,9 @@ def to_request(environ: WSGIEnviron, max_body: int) -> Request:
 
 
 def _read_chunked(environ: WSGIEnviron, max_body: int) -> bytes:
-    if environ.get("HTTP_TRANSFER_ENCODING", "").lower() != "chunked":
+    if not is_chunked(environ.get("HTTP_TRANSFER_ENCODING")):
         return b""
-    body = environ["wsgi.input"].read(max_body + 1)
-    if len(body) > max_body:
-        raise BodyTooLarge(f"request body is over the limit of {max_body} bytes")
-    return bytes(body)
+    return read_limited(environ["wsgi.input"], max_body)
 
 
 def _raw_path(environ: WSGIEnviron) -> str:
