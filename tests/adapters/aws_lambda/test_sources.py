@@ -193,9 +193,12 @@ def test_cloudwatch_control_message_delivers_nothing(load_sample: Callable[..., 
     assert handle_event(load_sample("status-c"), {"awslogs": {"data": data}}, None) is None
 
 
+def sqs_record(**fields: object) -> dict[str, object]:
+    return {"eventSource": "aws:sqs", "messageId": "m", "eventSourceARN": "arn", "body": "b", **fields}
+
+
 def sqs(**fields: object) -> dict[str, object]:
-    record = {"eventSource": "aws:sqs", "messageId": "m", "eventSourceARN": "arn", "body": "b", **fields}
-    return {"Records": [record]}
+    return {"Records": [sqs_record(**fields)]}
 
 
 def sns(**fields: object) -> dict[str, object]:
@@ -205,7 +208,7 @@ def sns(**fields: object) -> dict[str, object]:
 
 def s3(**fields: object) -> dict[str, object]:
     s3_part = {"bucket": {"name": "b"}, "object": {"key": "k", "sequencer": "1"}, **fields}
-    record = {"eventSource": "aws:s3", "awsRegion": "r", "eventName": "e", "s3": s3_part}
+    record: dict[str, object] = {"eventSource": "aws:s3", "awsRegion": "r", "eventName": "e", "s3": s3_part}
     if "responseElements" in fields:
         record["responseElements"] = s3_part.pop("responseElements")
     return {"Records": [record]}
@@ -235,7 +238,7 @@ def logs(payload: object) -> dict[str, object]:
         pytest.param(sqs(attributes={"SentTimestamp": "soon"}), "'SentTimestamp' must be a number", id="sqs-time-text"),
         pytest.param(sqs(attributes={"SentTimestamp": "nan"}), "finite number", id="sqs-time-nan"),
         pytest.param(sqs(attributes=[1]), "'attributes' must be an object", id="sqs-attributes-list"),
-        pytest.param({"Records": [sqs()["Records"][0], 7]}, "'Records' must be a list of objects", id="sqs-record-int"),
+        pytest.param({"Records": [sqs_record(), 7]}, "'Records' must be a list of objects", id="sqs-record-int"),
         pytest.param(sns(Timestamp=["2020"]), "'Timestamp' must be a string", id="sns-time-list"),
         pytest.param(sns(Subject={"a": 1}), "'Subject' must be a string", id="sns-subject-object"),
         pytest.param(eventbridge(time=[1]), "'time' must be a string", id="eventbridge-time-list"),
