@@ -3,7 +3,7 @@ unexpected errors that the last-resort boundaries log.
 
 CI runs a fixed, derandomized set of examples per adapter. For a long local run with fresh
 random examples: ``PORTABLE_FN_FUZZ_EXAMPLES=10000 python -m pytest tests/adapters -k fuzz``
-(or ``python benchmarks/fuzz_adapters.py``).
+(or ``python benchmarks/fuzz_adapters.py --examples 10000``).
 """
 
 from __future__ import annotations
