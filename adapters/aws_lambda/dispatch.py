@@ -87,5 +87,6 @@ def handle_event(
         # The last-resort boundary: a bug of ours never reaches the Lambda runtime raw.
         _log.exception("unexpected error handling a %s event [request %s]", shape.name, invocation.request_id)
         if isinstance(shape, HttpShape):
-            return shape.to_result(Response.internal_error(), options)
+            # Default options: the ones given may be what failed.
+            return shape.to_result(Response.internal_error(), HttpOptions())
         raise EventRejected(f"{shape.name} event: internal error in portable_fn; Lambda will retry") from exc
