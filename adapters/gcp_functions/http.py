@@ -69,6 +69,13 @@ def read_body(request: flask.Request, max_body: int) -> bytes:
 
 
 def to_flask_response(response: Response) -> flask.Response:
-    """A flask Response with every guest header in order, repeats (Set-Cookie) kept."""
+    """A flask Response with every guest header in order, repeats (Set-Cookie) kept.
+
+    A 413 goes out as a streamed response: functions-framework reads the whole request body after
+    any other response (its ``read_request`` hook), which would undo stopping at the limit.
+    """
     headers = [(name, value) for name, value in response.headers if name.lower() not in _SERVER_HEADERS]
+    if response.status == BodyTooLarge.status:
+        headers.append(("Content-Length", str(len(response.body))))
+        return GuestResponse(iter([response.body]), status=response.status, headers=headers)
     return GuestResponse(response.body, status=response.status, headers=headers)
