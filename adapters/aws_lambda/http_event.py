@@ -76,15 +76,26 @@ def read_body(event: Event) -> bytes:
 
 
 def normalize_path(path: object) -> str:
-    """A raw path: escapes kept as sent, only characters illegal in a path escaped (so ``+`` stays ``+``)."""
+    """A raw path: escapes kept as sent, only characters illegal in a path escaped (so ``+`` stays ``+``).
+
+    Raises RequestError for a path that is not a string starting with ``/`` or not valid Unicode.
+    """
     if not isinstance(path, str) or not path.startswith("/"):
         raise RequestError(f"event path must be a string starting with '/', got {path!r}")
-    return quote(path, safe=_PATH_SAFE)
+    return escape(path, _PATH_SAFE)
 
 
 def encode_query(pairs: Iterable[tuple[str, str]]) -> str:
-    """Rebuild a raw query string from decoded ``(name, value)`` pairs."""
-    return "&".join(f"{quote(name, safe=_QUERY_SAFE)}={quote(value, safe=_QUERY_SAFE)}" for name, value in pairs)
+    """Rebuild a raw query string from decoded ``(name, value)`` pairs. Raises RequestError as escape() does."""
+    return "&".join(f"{escape(name, _QUERY_SAFE)}={escape(value, _QUERY_SAFE)}" for name, value in pairs)
+
+
+def escape(text: str, safe: str) -> str:
+    """Percent-escape ``text`` as UTF-8. Raises RequestError for a lone surrogate (JSON can carry one)."""
+    try:
+        return quote(text, safe=safe)
+    except UnicodeEncodeError as exc:
+        raise RequestError(f"event text {text[:60]!r} is not valid Unicode ({exc.reason})") from exc
 
 
 def multi_pairs(single: object, multi: object) -> list[tuple[str, str]]:

@@ -57,3 +57,22 @@ def test_samples_cover_every_event_shape() -> None:
         except PortableFnError:
             continue
     assert len(shapes) == 12, shapes
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("path", "/\ud800", id="path"),
+        pytest.param("queryStringParameters", {"q": "\ud800"}, id="query"),
+        pytest.param("headers", {"X-A": "\udfff"}, id="header"),
+    ],
+)
+def test_lone_surrogates_in_an_http_event_are_a_400(echo: Function, field: str, value: object) -> None:
+    event = read_json(EVENTS / "rest-v1-single-value-encoded.json")
+    event[field] = value
+    event.pop("multiValueQueryStringParameters", None)
+    event.pop("multiValueHeaders", None)
+    result = handle_event(echo, event, None)
+    assert result is not None
+    assert result["statusCode"] == 400
+    assert "not valid Unicode" in result["body"]
