@@ -18,7 +18,7 @@ from portable_fn.errors import (
     PortableFnError,
     RequestError,
 )
-from portable_fn.events import CloudEvent, deliver, is_acknowledged
+from portable_fn.events import CloudEvent, deliver, is_acknowledged, utf8
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Headers, Request, Response, header_values, is_chunked, read_limited, status_line
 from portable_fn.limits import DirGrant, Grants, Limits
@@ -62,4 +62,5 @@ __all__ = [
     "spec_from_config",
     "spec_from_data",
     "status_line",
+    "utf8",
 ]

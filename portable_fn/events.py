@@ -47,8 +47,8 @@ class CloudEvent:
             if not (name.isascii() and name.isalnum() and name.islower()) or name in _CONTEXT_ATTRIBUTES:
                 raise RequestError(f"CloudEvent extension name {name!r} must be lower-case ASCII letters and digits")
         for name, value in self.attributes().items():
-            if not value.isascii() and not _is_unicode(value):
-                raise RequestError(f"CloudEvent attribute {name!r} is not valid Unicode (a lone surrogate)")
+            if not value.isascii():
+                utf8(value, f"CloudEvent attribute {name!r}")
 
     def attributes(self) -> dict[str, str]:
         """Every context attribute that is set, extensions included, as strings."""
@@ -70,13 +70,13 @@ class CloudEvent:
         )
 
 
-def _is_unicode(text: str) -> bool:
-    # JSON can carry a lone surrogate ("\ud800"), which no UTF-8 header value can.
+def utf8(text: str, what: str) -> bytes:
+    """``text`` as UTF-8. Raises RequestError naming ``what`` for a lone surrogate, which JSON can
+    carry ("\\ud800") but no UTF-8 byte string can."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RequestError(f"{what} is not valid Unicode ({exc.reason})") from exc
 
 
 def is_acknowledged(response: Response) -> bool:

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from portable_fn import RequestError
+from portable_fn import RequestError, utf8
 
 
 def text(mapping: Mapping[str, Any], key: str) -> str:
@@ -18,14 +18,10 @@ def text(mapping: Mapping[str, Any], key: str) -> str:
     return value
 
 
-def utf8(mapping: Mapping[str, Any], key: str) -> bytes:
+def utf8_field(mapping: Mapping[str, Any], key: str) -> bytes:
     """A required string field as UTF-8 bytes. Raises RequestError naming it, also for a lone
     surrogate (JSON can escape one; no UTF-8 byte string holds it)."""
-    value = text(mapping, key)
-    try:
-        return value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise RequestError(f"field {key!r} is not valid Unicode ({exc.reason})") from exc
+    return utf8(text(mapping, key), f"field {key!r}")
 
 
 def optional_text(mapping: Mapping[str, Any], key: str) -> str | None:

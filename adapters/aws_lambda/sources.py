@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus
 
-from adapters.aws_lambda.fields import number, optional_text, table, tables, text, utf8
+from adapters.aws_lambda.fields import number, optional_text, table, tables, text, utf8_field
 from adapters.aws_lambda.record_event import (
     JSON,
     TEXT,
@@ -41,7 +41,7 @@ class Sqs(EventSource):
                 id=text(record, "messageId"),
                 source=text(record, "eventSourceARN"),
                 type="com.amazonaws.sqs.message",
-                data=utf8(record, "body"),
+                data=utf8_field(record, "body"),
                 datacontenttype=TEXT,
                 time=iso_time(number(table(record, "attributes", required=False), "SentTimestamp", 1000)),
             )
@@ -69,7 +69,7 @@ class Sns(EventSource):
                     id=text(sns, "MessageId"),
                     source=text(sns, "TopicArn"),
                     type=f"com.amazonaws.sns.{text(sns, 'Type').lower()}",
-                    data=utf8(sns, "Message"),
+                    data=utf8_field(sns, "Message"),
                     datacontenttype=TEXT,
                     time=optional_text(sns, "Timestamp"),
                     subject=optional_text(sns, "Subject"),
@@ -210,7 +210,7 @@ class CloudWatchLogs(EventSource):
                 id=text(log_event, "id"),
                 source=text(payload, "logGroup"),
                 type="com.amazonaws.logs.event",
-                data=utf8(log_event, "message"),
+                data=utf8_field(log_event, "message"),
                 datacontenttype=TEXT,
                 time=iso_time(number(log_event, "timestamp", 1000)),
                 subject=text(payload, "logStream"),

@@ -21,7 +21,7 @@ from typing import Any
 
 import azure.functions as func
 
-from portable_fn import CloudEvent, RequestError
+from portable_fn import CloudEvent, RequestError, utf8
 
 _JSON = "application/json"
 
@@ -134,11 +134,14 @@ def from_cloud_event_schema(event: func.CloudEvent) -> CloudEvent:
 
 
 def encode_data(data: Any, content_type: str | None) -> tuple[bytes, str | None]:
-    """CloudEvents JSON format rules: a string with a non-JSON type is text, anything else JSON."""
+    """CloudEvents JSON format rules: a string with a non-JSON type is text, anything else JSON.
+
+    Raises RequestError for text that is not Unicode.
+    """
     if data is None:
         return b"", content_type
     if isinstance(data, str) and content_type and "json" not in content_type:
-        return data.encode(), content_type
+        return utf8(data, "CloudEvent data"), content_type
     return json.dumps(data).encode(), content_type or _JSON
 
 

@@ -15,20 +15,23 @@ from typing import Any
 
 from cloudevents.abstract import CloudEvent as SdkCloudEvent
 
-from portable_fn import CloudEvent, RequestError
+from portable_fn import CloudEvent, RequestError, utf8
 
 _JSON = "application/json"
 _NAMED = frozenset({"specversion", "id", "source", "type", "time", "subject", "dataschema", "datacontenttype"})
 
 
 def encode_data(data: Any, content_type: str | None) -> tuple[bytes, str | None]:
-    """Bytes for the guest; a JSON value without a type is declared ``application/json``."""
+    """Bytes for the guest; a JSON value without a type is declared ``application/json``.
+
+    Raises RequestError for text that is not Unicode.
+    """
     if data is None:
         return b"", content_type
     if isinstance(data, bytes | bytearray):
         return bytes(data), content_type
     if isinstance(data, str) and content_type and "json" not in content_type:
-        return data.encode(), content_type
+        return utf8(data, "CloudEvent data"), content_type
     return json.dumps(data).encode(), content_type or _JSON
 
 

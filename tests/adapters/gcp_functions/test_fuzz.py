@@ -50,3 +50,11 @@ def test_a_cloud_event_time_that_is_a_list_is_a_bad_request(entry: Entry) -> Non
     event["time"] = ["2024-05-01T12:00:00Z"]
     with pytest.raises(BadRequest, match="'time' must be a string"):
         entry.event(to_sdk_event(event))
+
+
+@pytest.mark.parametrize(("field", "value"), [("data", "\ud800"), ("subject", "x\udfff")])
+def test_text_that_is_not_unicode_is_a_bad_request(entry: Entry, field: str, value: str) -> None:
+    event = read_json(EVENTS / "cloudevent-text.json")
+    event[field] = value
+    with pytest.raises(BadRequest, match="not valid Unicode"):
+        entry.event(to_sdk_event(event))
