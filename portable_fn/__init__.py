@@ -18,9 +18,9 @@ from portable_fn.errors import (
     PortableFnError,
     RequestError,
 )
-from portable_fn.events import CloudEvent, deliver, is_acknowledged
+from portable_fn.events import CloudEvent, deliver, is_acknowledged, utf8
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
-from portable_fn.http import Headers, Request, Response, header_values, status_line
+from portable_fn.http import Headers, Request, Response, header_values, is_chunked, read_limited, status_line
 from portable_fn.limits import DirGrant, Grants, Limits
 from portable_fn.schema import provider_settings
 
@@ -53,11 +53,14 @@ __all__ = [
     "deliver",
     "header_values",
     "is_acknowledged",
+    "is_chunked",
     "lazy_function",
     "locate_config",
     "provider_settings",
     "read_config",
+    "read_limited",
     "spec_from_config",
     "spec_from_data",
     "status_line",
+    "utf8",
 ]

@@ -20,7 +20,7 @@ the provider's init phase, checked against the one schema (``portable_fn.schema`
 
 from __future__ import annotations
 
-import functools
+import threading
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -119,10 +119,16 @@ def locate_config(default_dir: Path, environ: Mapping[str, str]) -> Path:
 
 def lazy_function(config: Path, environ: Mapping[str, str]) -> Callable[[], Function]:
     """A loader for an entry point: loads the Function ``config`` describes on first call, then
-    returns the same one. Raises PortableFnError (each call, until loading succeeds)."""
+    returns the same one. Concurrent first calls wait for one load instead of each making a
+    Function. Raises PortableFnError (each call, until loading succeeds)."""
+    lock = threading.Lock()
+    loaded: list[Function] = []
 
-    @functools.cache
     def load() -> Function:
-        return spec_from_config(config, environ).load()
+        if not loaded:
+            with lock:
+                if not loaded:
+                    loaded.append(spec_from_config(config, environ).load())
+        return loaded[0]
 
     return load

@@ -46,6 +46,9 @@ class CloudEvent:
         for name, _ in self.extensions:
             if not (name.isascii() and name.isalnum() and name.islower()) or name in _CONTEXT_ATTRIBUTES:
                 raise RequestError(f"CloudEvent extension name {name!r} must be lower-case ASCII letters and digits")
+        for name, value in self.attributes().items():
+            if not value.isascii():
+                utf8(value, f"CloudEvent attribute {name!r}")
 
     def attributes(self) -> dict[str, str]:
         """Every context attribute that is set, extensions included, as strings."""
@@ -65,6 +68,15 @@ class CloudEvent:
         return Request(
             method="POST", path=path, headers=tuple(headers), body=self.data, request_id=request_id or self.id
         )
+
+
+def utf8(text: str, what: str) -> bytes:
+    """``text`` as UTF-8. Raises RequestError naming ``what`` for a lone surrogate, which JSON can
+    carry ("\\ud800") but no UTF-8 byte string can."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RequestError(f"{what} is not valid Unicode ({exc.reason})") from exc
 
 
 def is_acknowledged(response: Response) -> bool:

@@ -95,7 +95,8 @@ class Function:
         return wagi.parse_output(stdout)
 
     def handle(self, request: Request, *, timeout: float | None = None) -> Response:
-        """Like call(), but every portable_fn error becomes a short plain-text error response."""
+        """Like call(), but never raises: every portable_fn error becomes a short plain-text error
+        response, and anything else (a bug of ours) is logged with its traceback and answered 500."""
         try:
             return self.call(request, timeout=timeout)
         except PortableFnError as exc:
@@ -103,6 +104,11 @@ class Function:
                 "%s %s -> %d: %s [request %s]", request.method, request.path, exc.status, exc, request.request_id
             )
             return Response.text(exc.status, str(exc))
+        except Exception:
+            _log.exception(
+                "%s %s -> 500: unexpected error [request %s]", request.method, request.path, request.request_id
+            )
+            return Response.internal_error()
 
 
 def log_guest_output(stderr: bytes, request_id: str) -> None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Protocol
+
+from portable_fn.errors import BodyTooLarge, RequestError
 
 Headers = tuple[tuple[str, str], ...]
 _STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
@@ -16,6 +19,39 @@ _STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in H
 def status_line(status: int) -> str:
     """``404 Not Found``-style status line; codes without a standard phrase get none."""
     return _STATUS_LINES.get(status) or str(status)
+
+
+def is_chunked(transfer_encoding: str | None) -> bool:
+    """True when a request's ``Transfer-Encoding`` is ``chunked`` alone (the server removes that framing).
+
+    Raises RequestError for any other coding (``gzip, chunked``, ...): servers pass such a body on
+    still compressed, so the guest would get bytes that are not the body it was sent.
+    """
+    if not transfer_encoding:
+        return False
+    if transfer_encoding.strip(" \t").lower() == "chunked":
+        return True
+    raise RequestError(
+        f"Transfer-Encoding {transfer_encoding[:60]!r} is not supported: send the body with chunked framing"
+        " alone or a Content-Length (use Content-Encoding for compression)"
+    )
+
+
+class Readable(Protocol):
+    """A request body stream (``wsgi.input``, werkzeug's stream)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_limited(stream: Readable, max_body: int) -> bytes:
+    """Read a body of unknown length (chunked), never more than ``max_body`` + 1 bytes.
+
+    Raises BodyTooLarge when it is longer than ``max_body``.
+    """
+    body = stream.read(max_body + 1)
+    if len(body) > max_body:
+        raise BodyTooLarge(f"request body is over the limit of {max_body} bytes")
+    return bytes(body)
 
 
 def header_values(headers: Headers, name: str) -> list[str]:
@@ -69,3 +105,9 @@ class Response:
     def text(cls, status: int, message: str) -> Response:
         """Build a short plain-text response, used for errors the host answers itself."""
         return cls(status, (("Content-Type", "text/plain; charset=utf-8"),), message.encode() + b"\n")
+
+    @classmethod
+    def internal_error(cls) -> Response:
+        """The 500 a last-resort boundary answers after logging an unexpected exception (a bug of
+        ours): the same short text everywhere, with no detail that could leak to the client."""
+        return cls.text(500, "internal error in portable_fn; see the host's logs")

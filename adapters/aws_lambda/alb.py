@@ -13,7 +13,6 @@ from typing import ClassVar
 from adapters.aws_lambda.http_event import (
     HttpShape,
     encode_body,
-    first,
     header_map,
     make_request,
     multi_pairs,
@@ -41,7 +40,6 @@ class AlbMultiValue(HttpShape):
         else:
             headers = multi_pairs(event.get("headers"), None)
             query = multi_pairs(event.get("queryStringParameters"), None)
-        forwarded_for = first(headers, "x-forwarded-for", "")
         return make_request(
             request_id,
             method=event.get("httpMethod"),
@@ -49,7 +47,7 @@ class AlbMultiValue(HttpShape):
             query="&".join(f"{name}={value}" for name, value in query),
             headers=headers,
             body=read_body(event),
-            remote_addr=forwarded_for.split(",")[0].strip(),
+            remote_addr=appended_client(headers),
         )
 
     def to_result(self, response: Response, options: HttpOptions) -> Result:
@@ -78,6 +76,15 @@ class AlbSingleValue(AlbMultiValue):
 
     name = "ALB (single-value headers)"
     multi = False
+
+
+def appended_client(headers: list[tuple[str, str]]) -> str:
+    """The address ALB appended to ``X-Forwarded-For``: its last entry, or empty.
+
+    Earlier entries are whatever the client wrote into the header, so they are not trusted.
+    """
+    values = [value for name, value in headers if name.lower() == "x-forwarded-for"]
+    return ",".join(values).rsplit(",", 1)[-1].strip()
 
 
 def single_value_headers(headers: dict[str, list[str]]) -> Iterator[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.aws_lambda.fields import table
 from adapters.aws_lambda.http_event import (
     HttpShape,
     encode_body,
@@ -32,7 +33,7 @@ class RestApiV1(HttpShape):
 
     def to_request(self, event: Event, request_id: str) -> Request:
         path = normalize_path(event.get("path"))
-        context = event.get("requestContext") or {}
+        context = table(event, "requestContext", required=False)
         stage_path = context.get("path")
         stage = context.get("stage")
         script_name = ""
@@ -76,13 +77,15 @@ class HttpApiV2(HttpShape):
 
     def to_request(self, event: Event, request_id: str) -> Request:
         path = normalize_path(event.get("rawPath"))
-        context = event.get("requestContext") or {}
+        context = table(event, "requestContext", required=False)
         script_name = self.stage_prefix(path, context.get("stage"))
         query = event.get("rawQueryString") or ""
         if not isinstance(query, str):
             raise RequestError(f"event field 'rawQueryString' must be a string, got {query!r}")
         headers = multi_pairs(event.get("headers"), None)
         cookies = event.get("cookies")
+        if cookies is not None and not isinstance(cookies, list):
+            raise RequestError(f"event field 'cookies' must be a list or null, got a {type(cookies).__name__}")
         # API Gateway moves the Cookie header into cookies[]; Function URLs may send both.
         if cookies and not any(name.lower() == "cookie" for name, _ in headers):
             headers.append(("cookie", "; ".join(str(cookie) for cookie in cookies)))

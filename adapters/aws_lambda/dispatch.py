@@ -6,13 +6,17 @@ ALB before REST (both carry ``httpMethod``), ALB multi-value before single-value
 
 from __future__ import annotations
 
+import logging
+
 from adapters.aws_lambda.alb import AlbMultiValue, AlbSingleValue
 from adapters.aws_lambda.apigateway import FunctionUrl, HttpApiV2, RestApiV1
 from adapters.aws_lambda.http_event import HttpShape
 from adapters.aws_lambda.record_event import EventSource
 from adapters.aws_lambda.sources import S3, CloudWatchLogs, DynamoDbStream, EventBridge, Kinesis, Sns, Sqs
 from adapters.aws_lambda.types import HttpOptions, Invocation, LambdaContext, Result, UnknownEvent
-from portable_fn import Function
+from portable_fn import EventRejected, Function, PortableFnError, Response
+
+_log = logging.getLogger("adapters.aws_lambda")
 
 Shape = HttpShape | EventSource
 
@@ -35,6 +39,7 @@ SHAPES: tuple[Shape, ...] = (
 def find_shape(event: object) -> Shape:
     """The first shape that matches ``event``. Raises UnknownEvent naming what was found."""
     if isinstance(event, dict):
+        refuse_authorizer(event)
         for shape in SHAPES:
             if shape.matches(event):
                 return shape
@@ -45,16 +50,43 @@ def find_shape(event: object) -> Shape:
     raise UnknownEvent(f"unrecognised Lambda event: got {found}; supported: {supported}")
 
 
+def refuse_authorizer(event: dict[str, object]) -> None:
+    """Raise UnknownEvent for an API Gateway Lambda authorizer event (REQUEST or TOKEN).
+
+    A REQUEST authorizer event looks like a REST or HTTP API request, but API Gateway wants an
+    IAM policy or ``isAuthorized`` back, not an HTTP response: running the guest on it would
+    answer every authorization question with whatever a page request returns.
+    """
+    kind = event.get("type")
+    if kind in ("REQUEST", "TOKEN") and ("methodArn" in event or "routeArn" in event):
+        raise UnknownEvent(
+            f"API Gateway {kind} authorizer events are not supported: portable_fn serves the API's requests,"
+            " not its authorizer; attach this function as the integration and use another authorizer"
+        )
+
+
 def handle_event(
     function: Function, event: object, context: LambdaContext | None, options: HttpOptions | None = None
 ) -> Result | None:
     """Run ``function`` for one Lambda event and return Lambda's result.
 
-    HTTP shapes always return a result (400 for a malformed event). Non-HTTP sources
-    raise UnknownEvent/RequestError for a malformed event and RecordsFailed when the
-    guest refused records of a source without partial batch responses.
+    HTTP shapes always return a result (400 for a malformed event, 500 after logging an
+    unexpected error). Non-HTTP sources raise UnknownEvent/RequestError for a malformed event,
+    RecordsFailed when the guest refused records of a source without partial batch responses,
+    and EventRejected (so Lambda retries) after logging an unexpected error.
     """
     invocation = Invocation.from_context(context)
     shape = find_shape(event)
     assert isinstance(event, dict)  # find_shape only matches dicts
-    return shape.invoke(function, event, invocation, options or HttpOptions())
+    options = options or HttpOptions()
+    try:
+        return shape.invoke(function, event, invocation, options)
+    except PortableFnError:
+        raise
+    except Exception as exc:
+        # The last-resort boundary: a bug of ours never reaches the Lambda runtime raw.
+        _log.exception("unexpected error handling a %s event [request %s]", shape.name, invocation.request_id)
+        if isinstance(shape, HttpShape):
+            # Default options: the ones given may be what failed.
+            return shape.to_result(Response.internal_error(), HttpOptions())
+        raise EventRejected(f"{shape.name} event: internal error in portable_fn; Lambda will retry") from exc

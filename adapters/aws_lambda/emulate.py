@@ -17,8 +17,8 @@ from typing import Any
 from adapters.aws_lambda.dispatch import handle_event
 from adapters.aws_lambda.native_events import BUILDERS, EventBuilder
 from adapters.aws_lambda.types import SAFETY_MARGIN_SECONDS, HttpOptions, Result
-from adapters.local_http.app import to_request
-from portable_fn import BodyTooLarge, ConfigError, Function, FunctionSpec, Response, status_line
+from adapters.local_http.app import to_request, unexpected_error
+from portable_fn import ConfigError, Function, FunctionSpec, RequestError, Response, status_line
 
 StartResponse = Callable[..., Any]
 
@@ -44,17 +44,23 @@ class EmulatedApp:
         self.options = options
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        request_id = str(uuid.uuid4())
         try:
-            request = to_request(environ, self.function.limits.max_body_bytes)
-        except BodyTooLarge as exc:
-            return _send(start_response, status_line(exc.status), *_plain(Response.text(exc.status, str(exc))))
+            status, headers, body = self.answer(environ)
+        except RequestError as exc:
+            status, headers, body = _plain(Response.text(exc.status, str(exc)))
+        except Exception:
+            status, headers, body = _plain(unexpected_error(environ))
+        return _send(start_response, status, headers, body)
+
+    def answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Status line, headers and body for one local request. Raises RequestError (413 included)."""
+        request_id = str(uuid.uuid4())
+        request = to_request(environ, self.function.limits.max_body_bytes)
         event = self.build_event(request, request_id, self.options)
         budget = self.function.limits.timeout_seconds + SAFETY_MARGIN_SECONDS
         context = EmulatedContext(request_id, time.monotonic() + budget)
         result = handle_event(self.function, event, context, self.options)
-        status, headers, body = from_result(result or {})
-        return _send(start_response, status, headers, body)
+        return from_result(result or {})
 
 
 def build_app(spec: FunctionSpec, shape: str, options: HttpOptions | None = None) -> EmulatedApp:
@@ -75,8 +81,8 @@ def from_result(result: Result) -> tuple[str, list[tuple[str, str]], bytes]:
     return result.get("statusDescription") or status_line(status), headers, body
 
 
-def _plain(response: Response) -> tuple[list[tuple[str, str]], bytes]:
-    return list(response.headers), response.body
+def _plain(response: Response) -> tuple[str, list[tuple[str, str]], bytes]:
+    return status_line(response.status), list(response.headers), response.body
 
 
 def _send(start_response: StartResponse, status: str, headers: list[tuple[str, str]], body: bytes) -> list[bytes]:

@@ -35,7 +35,7 @@ class HttpShape(ABC):
 
     @abstractmethod
     def to_request(self, event: Event, request_id: str) -> Request:
-        """The Request the guest sees. Raises RequestError (or KeyError/TypeError) on bad fields."""
+        """The Request the guest sees. Raises RequestError on a missing or mistyped field."""
 
     @abstractmethod
     def to_result(self, response: Response, options: HttpOptions) -> Result:
@@ -47,8 +47,6 @@ class HttpShape(ABC):
             request = self.to_request(event, invocation.request_id)
         except RequestError as exc:
             response = self.reject(exc.status, str(exc), invocation)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            response = self.reject(400, f"malformed {self.name} event: {exc!r}", invocation)
         else:
             response = function.handle(request, timeout=invocation.timeout())
         return self.to_result(response, options)
@@ -78,20 +76,33 @@ def read_body(event: Event) -> bytes:
 
 
 def normalize_path(path: object) -> str:
-    """A raw path: escapes kept as sent, only characters illegal in a path escaped (so ``+`` stays ``+``)."""
+    """A raw path: escapes kept as sent, only characters illegal in a path escaped (so ``+`` stays ``+``).
+
+    Raises RequestError for a path that is not a string starting with ``/`` or not valid Unicode.
+    """
     if not isinstance(path, str) or not path.startswith("/"):
         raise RequestError(f"event path must be a string starting with '/', got {path!r}")
-    return quote(path, safe=_PATH_SAFE)
+    return escape(path, _PATH_SAFE)
 
 
 def encode_query(pairs: Iterable[tuple[str, str]]) -> str:
-    """Rebuild a raw query string from decoded ``(name, value)`` pairs."""
-    return "&".join(f"{quote(name, safe=_QUERY_SAFE)}={quote(value, safe=_QUERY_SAFE)}" for name, value in pairs)
+    """Rebuild a raw query string from decoded ``(name, value)`` pairs. Raises RequestError as escape() does."""
+    return "&".join(f"{escape(name, _QUERY_SAFE)}={escape(value, _QUERY_SAFE)}" for name, value in pairs)
+
+
+def escape(text: str, safe: str) -> str:
+    """Percent-escape ``text`` as UTF-8. Raises RequestError for a lone surrogate (JSON can carry one)."""
+    try:
+        return quote(text, safe=safe)
+    except UnicodeEncodeError as exc:
+        raise RequestError(f"event text {text[:60]!r} is not valid Unicode ({exc.reason})") from exc
 
 
 def multi_pairs(single: object, multi: object) -> list[tuple[str, str]]:
     """``(name, value)`` pairs from a multi-value map, else from its single-value twin; null is empty."""
     if isinstance(multi, Mapping):
+        if not all(values is None or isinstance(values, list) for values in multi.values()):
+            raise RequestError("event multi-value headers and query parameters must map names to lists")
         return [(str(name), str(value)) for name, values in multi.items() for value in (values or ())]
     if isinstance(single, Mapping):
         return [(str(name), str(value)) for name, value in single.items() if value is not None]
@@ -161,7 +172,7 @@ def make_request(
     domain: object = None,
 ) -> Request:
     """Assemble the Request; scheme, host and port come from the ``X-Forwarded-*``/``Host`` headers AWS sets."""
-    if not isinstance(method, str) or not method.isalpha():
+    if not isinstance(method, str) or not (method.isascii() and method.isalpha()):
         raise RequestError(f"event HTTP method must be a word like GET, got {method!r}")
     port = first(headers, "x-forwarded-port", "443")
     host = first(headers, "host", domain if isinstance(domain, str) else "localhost")
@@ -174,7 +185,7 @@ def make_request(
         script_name=script_name,
         scheme=first(headers, "x-forwarded-proto", "https"),
         server_name=host.partition(":")[0],
-        server_port=int(port) if port.isdigit() else 443,
+        server_port=int(port) if port.isascii() and port.isdigit() and len(port) <= 5 else 443,
         remote_addr=remote_addr if isinstance(remote_addr, str) else "",
         protocol=protocol if isinstance(protocol, str) else "HTTP/1.1",
         request_id=request_id,

@@ -35,7 +35,7 @@ class EventSource(ABC):
 
     @abstractmethod
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
-        """One CloudEvent per record. Raises RequestError (or KeyError/TypeError/ValueError) on bad fields."""
+        """One CloudEvent per record. Raises RequestError on a missing or mistyped field."""
 
     def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> Result | None:
         """Deliver every record to the guest and answer as the source expects.
@@ -49,10 +49,7 @@ class EventSource(ABC):
 
     def deliver(self, function: Function, event: Event, invocation: Invocation) -> list[tuple[CloudEvent, Response]]:
         """Each record's CloudEvent with the guest's answer, in order. Raises RequestError for a malformed event."""
-        try:
-            cloud_events = self.to_cloud_events(event)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise RequestError(f"malformed {self.name} event: {exc!r}") from exc
+        cloud_events = self.to_cloud_events(event)
         outcomes: list[tuple[CloudEvent, Response]] = []
         for cloud_event in cloud_events:
             request = cloud_event.to_request(request_id=invocation.request_id)
@@ -79,22 +76,24 @@ def records(event: Event, source_key: str, source: str) -> list[dict[str, Any]] 
     return None
 
 
-def text(mapping: Mapping[str, Any], key: str) -> str:
-    """A required string field. Raises RequestError naming it."""
-    value = mapping.get(key)
-    if not isinstance(value, str):
-        raise RequestError(f"record field {key!r} must be a string, got {value!r}")
-    return value
-
-
 def to_json(value: object) -> bytes:
-    """Compact UTF-8 JSON, the data of JSON-shaped CloudEvents."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact UTF-8 JSON, the data of JSON-shaped CloudEvents. Raises RequestError for text with a
+    lone surrogate, which JSON can escape but UTF-8 cannot hold."""
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RequestError(f"event data is not valid Unicode ({exc.reason})") from exc
 
 
-def iso_time(epoch_seconds: object) -> str | None:
-    """RFC 3339 UTC time (milliseconds) from epoch seconds, or None when absent."""
-    if epoch_seconds is None or epoch_seconds == "":
+def iso_time(epoch_seconds: float | None) -> str | None:
+    """RFC 3339 UTC time (milliseconds) from epoch seconds, or None when absent.
+
+    Raises RequestError for a moment no calendar date can hold.
+    """
+    if epoch_seconds is None:
         return None
-    moment = datetime.fromtimestamp(float(epoch_seconds), UTC)  # type: ignore[arg-type]
+    try:
+        moment = datetime.fromtimestamp(epoch_seconds, UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise RequestError(f"timestamp {epoch_seconds!r} is out of range") from exc
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -6,10 +6,19 @@ import base64
 import binascii
 import gzip
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus
 
-from adapters.aws_lambda.record_event import JSON, TEXT, EventSource, iso_time, records, text, to_json
+from adapters.aws_lambda.fields import number, optional_text, table, tables, text, utf8_field
+from adapters.aws_lambda.record_event import (
+    JSON,
+    TEXT,
+    EventSource,
+    iso_time,
+    records,
+    to_json,
+)
 from adapters.aws_lambda.types import Event, Result
 from portable_fn import CloudEvent, RequestError
 
@@ -32,11 +41,11 @@ class Sqs(EventSource):
                 id=text(record, "messageId"),
                 source=text(record, "eventSourceARN"),
                 type="com.amazonaws.sqs.message",
-                data=text(record, "body").encode("utf-8"),
+                data=utf8_field(record, "body"),
                 datacontenttype=TEXT,
-                time=iso_time(_millis((record.get("attributes") or {}).get("SentTimestamp"))),
+                time=iso_time(number(table(record, "attributes", required=False), "SentTimestamp", 1000)),
             )
-            for record in event["Records"]
+            for record in tables(event, "Records")
         ]
 
     def report(self, failed: list[tuple[str, int]]) -> Result | None:
@@ -53,17 +62,17 @@ class Sns(EventSource):
 
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
         cloud_events = []
-        for record in event["Records"]:
-            sns = record["Sns"]
+        for record in tables(event, "Records"):
+            sns = table(record, "Sns")
             cloud_events.append(
                 CloudEvent(
                     id=text(sns, "MessageId"),
                     source=text(sns, "TopicArn"),
                     type=f"com.amazonaws.sns.{text(sns, 'Type').lower()}",
-                    data=text(sns, "Message").encode("utf-8"),
+                    data=utf8_field(sns, "Message"),
                     datacontenttype=TEXT,
-                    time=sns.get("Timestamp"),
-                    subject=sns.get("Subject") or None,
+                    time=optional_text(sns, "Timestamp"),
+                    subject=optional_text(sns, "Subject"),
                 )
             )
         return cloud_events
@@ -79,20 +88,22 @@ class S3(EventSource):
 
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
         cloud_events = []
-        for record in event["Records"]:
-            s3 = record["s3"]
-            response = record.get("responseElements") or {}
-            request_ids = [response.get("x-amz-request-id"), response.get("x-amz-id-2")]
+        for record in tables(event, "Records"):
+            s3 = table(record, "s3")
+            s3_object = table(s3, "object")
+            bucket = text(table(s3, "bucket"), "name")
+            response = table(record, "responseElements", required=False)
+            request_ids = [optional_text(response, "x-amz-request-id"), optional_text(response, "x-amz-id-2")]
             cloud_events.append(
                 CloudEvent(
-                    id=".".join(part for part in request_ids if part) or text(s3["object"], "sequencer"),
-                    source=f"{text(record, 'eventSource')}.{text(record, 'awsRegion')}.{text(s3['bucket'], 'name')}",
+                    id=".".join(part for part in request_ids if part) or text(s3_object, "sequencer"),
+                    source=f"{text(record, 'eventSource')}.{text(record, 'awsRegion')}.{bucket}",
                     type=f"com.amazonaws.s3.{text(record, 'eventName')}",
                     data=to_json(record),
                     datacontenttype=JSON,
-                    time=record.get("eventTime"),
+                    time=optional_text(record, "eventTime"),
                     # S3 form-encodes keys in notifications: '+' is a space there.
-                    subject=unquote_plus(text(s3["object"], "key")),
+                    subject=unquote_plus(text(s3_object, "key")),
                 )
             )
         return cloud_events
@@ -108,18 +119,21 @@ class DynamoDbStream(EventSource):
         return records(event, "eventSource", "aws:dynamodb") is not None
 
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
-        return [
-            CloudEvent(
-                id=text(record, "eventID"),
-                source=text(record, "eventSourceARN"),
-                type=f"com.amazonaws.dynamodb.{text(record, 'eventName').lower()}",
-                data=to_json(record["dynamodb"]),
-                datacontenttype=JSON,
-                time=iso_time(record["dynamodb"].get("ApproximateCreationDateTime")),
-                subject=json.dumps(record["dynamodb"].get("Keys"), separators=(",", ":"), sort_keys=True),
-            )
-            for record in event["Records"]
-        ]
+        return [self.to_cloud_event(record) for record in tables(event, "Records")]
+
+    @staticmethod
+    def to_cloud_event(record: Mapping[str, Any]) -> CloudEvent:
+        """One stream record. Raises RequestError on a missing or mistyped field."""
+        change = table(record, "dynamodb")
+        return CloudEvent(
+            id=text(record, "eventID"),
+            source=text(record, "eventSourceARN"),
+            type=f"com.amazonaws.dynamodb.{text(record, 'eventName').lower()}",
+            data=to_json(change),
+            datacontenttype=JSON,
+            time=iso_time(number(change, "ApproximateCreationDateTime")),
+            subject=json.dumps(change.get("Keys"), separators=(",", ":"), sort_keys=True),
+        )
 
 
 class Kinesis(EventSource):
@@ -132,18 +146,21 @@ class Kinesis(EventSource):
         return records(event, "eventSource", "aws:kinesis") is not None
 
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
-        return [
-            CloudEvent(
-                id=text(record, "eventID"),
-                source=text(record, "eventSourceARN"),
-                type="com.amazonaws.kinesis.record",
-                data=_base64(text(record["kinesis"], "data"), "kinesis.data"),
-                datacontenttype="application/octet-stream",
-                time=iso_time(record["kinesis"].get("approximateArrivalTimestamp")),
-                subject=text(record["kinesis"], "partitionKey"),
-            )
-            for record in event["Records"]
-        ]
+        return [self.to_cloud_event(record) for record in tables(event, "Records")]
+
+    @staticmethod
+    def to_cloud_event(record: Mapping[str, Any]) -> CloudEvent:
+        """One Kinesis record. Raises RequestError on a missing or mistyped field."""
+        kinesis = table(record, "kinesis")
+        return CloudEvent(
+            id=text(record, "eventID"),
+            source=text(record, "eventSourceARN"),
+            type="com.amazonaws.kinesis.record",
+            data=_base64(text(kinesis, "data"), "kinesis.data"),
+            datacontenttype="application/octet-stream",
+            time=iso_time(number(kinesis, "approximateArrivalTimestamp")),
+            subject=text(kinesis, "partitionKey"),
+        )
 
 
 class EventBridge(EventSource):
@@ -155,7 +172,8 @@ class EventBridge(EventSource):
         return "detail-type" in event and "source" in event and "id" in event
 
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
-        resources = event.get("resources") or []
+        resources = event.get("resources")
+        first_resource = resources[0] if isinstance(resources, list) and resources else None
         return [
             CloudEvent(
                 id=text(event, "id"),
@@ -163,8 +181,8 @@ class EventBridge(EventSource):
                 type=text(event, "detail-type"),
                 data=to_json(event.get("detail")),
                 datacontenttype=JSON,
-                time=event.get("time"),
-                subject=resources[0] if resources and isinstance(resources[0], str) else None,
+                time=optional_text(event, "time"),
+                subject=first_resource if isinstance(first_resource, str) else None,
             )
         ]
 
@@ -178,11 +196,13 @@ class CloudWatchLogs(EventSource):
         return isinstance(event.get("awslogs"), dict)
 
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
-        packed = _base64(text(event["awslogs"], "data"), "awslogs.data")
+        packed = _base64(text(table(event, "awslogs"), "data"), "awslogs.data")
         try:
-            payload: dict[str, Any] = json.loads(gzip.decompress(packed))
-        except (OSError, EOFError, json.JSONDecodeError) as exc:
+            payload: object = json.loads(gzip.decompress(packed))
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: JSON errors and undecodable text
             raise RequestError(f"awslogs.data is not gzip-compressed JSON ({exc})") from exc
+        if not isinstance(payload, dict):
+            raise RequestError("awslogs.data must hold a JSON object")
         if payload.get("messageType") == "CONTROL_MESSAGE":
             return []  # CloudWatch's reachability check carries no log events
         return [
@@ -190,12 +210,12 @@ class CloudWatchLogs(EventSource):
                 id=text(log_event, "id"),
                 source=text(payload, "logGroup"),
                 type="com.amazonaws.logs.event",
-                data=text(log_event, "message").encode("utf-8"),
+                data=utf8_field(log_event, "message"),
                 datacontenttype=TEXT,
-                time=iso_time(_millis(log_event.get("timestamp"))),
+                time=iso_time(number(log_event, "timestamp", 1000)),
                 subject=text(payload, "logStream"),
             )
-            for log_event in payload["logEvents"]
+            for log_event in tables(payload, "logEvents")
         ]
 
 
@@ -204,7 +224,3 @@ def _base64(value: str, name: str) -> bytes:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise RequestError(f"{name} is not valid base64 ({exc})") from exc
-
-
-def _millis(value: object) -> float | None:
-    return None if value is None or value == "" else float(value) / 1000  # type: ignore[arg-type]

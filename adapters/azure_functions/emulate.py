@@ -8,7 +8,6 @@ As on Azure, the function is served under the route prefix: ``/api/...``; other 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -18,8 +17,8 @@ from azure.functions.http import HttpResponseConverter
 from adapters.azure_functions.handler import respond
 from adapters.azure_functions.http import split_script_name
 from adapters.azure_functions.settings import AzureSettings
-from adapters.local_http.app import to_request
-from portable_fn import BodyTooLarge, FunctionSpec, Request, Response, status_line
+from adapters.local_http.app import to_request, unexpected_error
+from portable_fn import Function, FunctionSpec, Request, RequestError, Response, status_line
 
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]
@@ -47,13 +46,19 @@ def wire_response(response: func.HttpResponse) -> tuple[int, list[tuple[str, str
 class AzureEmulator:
     """WSGI app: local request -> ``func.HttpRequest`` -> Azure handler -> ``func.HttpResponse`` -> reply."""
 
-    def __init__(self, spec: FunctionSpec, settings: AzureSettings) -> None:
-        self.spec = spec
+    def __init__(self, function: Function, settings: AzureSettings) -> None:
+        self.function = function
         self.settings = settings
-        self.load = functools.cache(spec.load)
+
+    def load(self) -> Function:
+        """The Function, loaded once when the worker started (so no request races to load it)."""
+        return self.function
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> list[bytes]:
-        status, headers, body = self.answer(environ)
+        try:
+            status, headers, body = self.answer(environ)
+        except Exception:
+            status, headers, body = _plain(unexpected_error(environ))
         headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
         start_response(status_line(status), [*headers, ("Content-Length", str(len(body)))])
         return [body]
@@ -61,8 +66,8 @@ class AzureEmulator:
     def answer(self, environ: WSGIEnviron) -> tuple[int, list[tuple[str, str]], bytes]:
         """Status, headers and body for one request; 404 outside the route prefix, as the host answers."""
         try:
-            request = to_request(environ, self.spec.limits.max_body_bytes)
-        except BodyTooLarge as exc:
+            request = to_request(environ, self.function.limits.max_body_bytes)
+        except RequestError as exc:
             return _plain(Response.text(exc.status, str(exc)))
         if self.settings.script_name and not split_script_name(request.path, self.settings.script_name)[0]:
             prefix = self.settings.script_name
@@ -77,4 +82,4 @@ def _plain(response: Response) -> tuple[int, list[tuple[str, str]], bytes]:
 
 def build_app(spec: FunctionSpec, shape: str = "azure") -> AzureEmulator:
     """The WSGI app ``portable-fn serve --emulate azure`` runs in each worker."""
-    return AzureEmulator(spec, AzureSettings())
+    return AzureEmulator(spec.load(), AzureSettings())

@@ -14,7 +14,6 @@ Timer          ``azure.functions.timer``           ``/azure/functions/timer/F`` 
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import uuid
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from typing import Any
 
 import azure.functions as func
 
-from portable_fn import CloudEvent, RequestError
+from portable_fn import CloudEvent, RequestError, utf8
 
 _JSON = "application/json"
 
@@ -89,49 +88,60 @@ def from_event_grid(event: func.EventGridEvent | func.CloudEvent) -> CloudEvent:
 def from_event_grid_schema(event: func.EventGridEvent) -> CloudEvent:
     """Event Grid schema: topic -> source, eventType -> type, dataVersion -> ``dataversion``."""
     data = event.get_json()
+    data_version = optional_text(event.data_version, "dataVersion")
     return CloudEvent(
-        id=event.id or "",
-        source=event.topic or "",
-        type=event.event_type or "",
+        id=optional_text(event.id, "id") or "",
+        source=optional_text(event.topic, "topic") or "",
+        type=optional_text(event.event_type, "eventType") or "",
         data=b"" if data is None else json.dumps(data).encode(),
         datacontenttype=None if data is None else _JSON,
         time=format_time(event.event_time),
-        subject=event.subject,
-        extensions=(("dataversion", event.data_version),) if event.data_version else (),
+        subject=optional_text(event.subject, "subject"),
+        extensions=(("dataversion", data_version),) if data_version else (),
     )
+
+
+def optional_text(value: object, name: str) -> str | None:
+    """An event attribute that must be text when present. Raises RequestError naming it."""
+    if value is None or isinstance(value, str):
+        return value
+    raise RequestError(f"Event Grid attribute {name!r} must be a string, got a {type(value).__name__}")
 
 
 def from_cloud_event_schema(event: func.CloudEvent) -> CloudEvent:
     """CloudEvents schema: attributes as sent; ``data_base64`` decoded, JSON data re-serialised."""
     extensions = event.extension_attrs
-    content_type = event.datacontenttype
+    content_type = optional_text(event.datacontenttype, "datacontenttype")
     encoded = extensions.pop("data_base64", None)
     if encoded is not None:
         try:
             data = base64.b64decode(str(encoded), validate=True)
-        except binascii.Error as exc:
+        except ValueError as exc:  # binascii.Error, or text that is not ASCII
             raise RequestError(f"Event Grid event {event.id!r} has data_base64 that is not base64") from exc
     else:
         data, content_type = encode_data(event.get_json(), content_type)
     return CloudEvent(
-        id=event.id or "",
-        source=event.source or "",
-        type=event.type or "",
+        id=optional_text(event.id, "id") or "",
+        source=optional_text(event.source, "source") or "",
+        type=optional_text(event.type, "type") or "",
         data=data,
         datacontenttype=content_type,
         time=format_time(event.time),
-        subject=event.subject,
-        dataschema=event.dataschema,
+        subject=optional_text(event.subject, "subject"),
+        dataschema=optional_text(event.dataschema, "dataschema"),
         extensions=tuple((name, extension_text(value)) for name, value in extensions.items()),
     )
 
 
 def encode_data(data: Any, content_type: str | None) -> tuple[bytes, str | None]:
-    """CloudEvents JSON format rules: a string with a non-JSON type is text, anything else JSON."""
+    """CloudEvents JSON format rules: a string with a non-JSON type is text, anything else JSON.
+
+    Raises RequestError for text that is not Unicode.
+    """
     if data is None:
         return b"", content_type
     if isinstance(data, str) and content_type and "json" not in content_type:
-        return data.encode(), content_type
+        return utf8(data, "CloudEvent data"), content_type
     return json.dumps(data).encode(), content_type or _JSON
 
 

@@ -40,26 +40,46 @@ Loader = Callable[[], Function]
 
 
 def respond(req: func.HttpRequest, load: Loader, settings: AzureSettings) -> func.HttpResponse:
-    """Run one HTTP request through the guest; every portable_fn error becomes a short error response."""
+    """Run one HTTP request through the guest. Never raises: a malformed request gets its 4xx, an
+    artifact that cannot load a 500, and an unexpected error (a bug of ours) is logged and answered 500."""
+    try:
+        return to_http_response(answer(req, load, settings))
+    except Exception:
+        logger.exception("portable-fn: unexpected error answering %s %s", req.method, req.url)
+        return to_http_response(Response.internal_error())
+
+
+def answer(req: func.HttpRequest, load: Loader, settings: AzureSettings) -> Response:
+    """The guest's Response, or the error response for a bad request or an unloadable artifact."""
     try:
         function = load()
     except PortableFnError as exc:
         logger.error("portable-fn cannot load the function: %s", exc)
-        return to_http_response(Response.text(500, "the function is not available; see the function's logs"))
-    return to_http_response(function.handle(to_request(req, settings.script_name)))
+        return Response.text(500, "the function is not available; see the function's logs")
+    try:
+        request = to_request(req, settings.script_name)
+    except RequestError as exc:
+        logger.warning("portable-fn refused a request with %d: %s", exc.status, exc)
+        return Response.text(exc.status, str(exc))
+    return function.handle(request)
 
 
 def deliver_event(build: Callable[[], CloudEvent], load: Loader) -> None:
-    """Deliver one event to the guest. Raises EventRejected unless the guest answers 2xx."""
+    """Deliver one event to the guest. Raises EventRejected unless the guest answers 2xx, also
+    after logging an unexpected error (a bug of ours), so the host retries as documented."""
     try:
         event = build()
+        function = load()
+        deliver(function, event)
+    except EventRejected:
+        raise
     except RequestError as exc:
         raise EventRejected(f"malformed event: {exc}") from exc
-    try:
-        function = load()
     except PortableFnError as exc:
         raise EventRejected(f"cannot load the function: {exc}") from exc
-    deliver(function, event)
+    except Exception as exc:
+        logger.exception("portable-fn: unexpected error delivering an event")
+        raise EventRejected("internal error in portable_fn; the event will be retried") from exc
 
 
 def build_app(settings: AzureSettings, load: Loader) -> func.FunctionApp:

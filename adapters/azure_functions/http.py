@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from http.cookies import CookieError, SimpleCookie
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 import azure.functions as func
 
-from portable_fn import Request, Response
+from portable_fn import Request, RequestError, Response
 
 logger = logging.getLogger(__name__)
 # Characters left alone when the host hands over a path with raw non-ASCII text ('%' keeps escapes).
@@ -32,10 +32,11 @@ def split_script_name(raw_path: str, script_name: str) -> tuple[str, str]:
 def to_request(req: func.HttpRequest, script_name: str) -> Request:
     """Build the guest's Request from the URL the host reports (query string raw, repeats kept).
 
-    ``req.params`` is not used: it keeps one value per key.
+    ``req.params`` is not used: it keeps one value per key. Raises RequestError for a URL that
+    cannot be parsed.
     """
-    url = urlsplit(req.url)
-    prefix, path = split_script_name(quote(url.path, safe=_PATH_SAFE), script_name)
+    url, raw_path, port = parse_url(req.url)
+    prefix, path = split_script_name(raw_path, script_name)
     headers = tuple((name, value) for name, value in req.headers.items())
     scheme = url.scheme or "https"
     return Request(
@@ -47,17 +48,31 @@ def to_request(req: func.HttpRequest, script_name: str) -> Request:
         script_name=prefix,
         scheme=scheme,
         server_name=url.hostname or "localhost",
-        server_port=url.port or (443 if scheme == "https" else 80),
+        server_port=port or (443 if scheme == "https" else 80),
         remote_addr=client_address(req.headers.get("x-forwarded-for", "")),
     )
 
 
+def parse_url(url: str) -> tuple[SplitResult, str, int | None]:
+    """The request URL the host reports: split, its path re-escaped, its port. Raises RequestError
+    when it cannot be parsed (a broken IPv6 bracket, a port that is no number or out of range, text
+    that is not Unicode)."""
+    try:
+        parts = urlsplit(url)
+        return parts, quote(parts.path, safe=_PATH_SAFE), parts.port
+    except ValueError as exc:  # UnicodeEncodeError included
+        raise RequestError(f"the request URL {url[:200]!r} cannot be parsed: {exc}") from exc
+
+
 def client_address(forwarded_for: str) -> str:
-    """The client IP from the front end's ``X-Forwarded-For`` (``ip:port`` for IPv4), or empty."""
-    first = forwarded_for.split(",", 1)[0].strip()
-    if first.count(":") == 1:
-        return first.split(":", 1)[0]
-    return first.strip("[]")
+    """The client IP Azure's front end appended to ``X-Forwarded-For`` (its last entry, ``ip:port``
+    for IPv4, ``[ip]:port`` for IPv6), or empty. Earlier entries are the client's own text."""
+    last = forwarded_for.rsplit(",", 1)[-1].strip()
+    if last.count(":") == 1:
+        return last.split(":", 1)[0]
+    if last.startswith("["):
+        return last[1:].partition("]")[0]
+    return last
 
 
 def to_http_response(response: Response) -> func.HttpResponse:

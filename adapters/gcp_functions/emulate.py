@@ -6,8 +6,6 @@ method) calls the same :class:`~adapters.gcp_functions.handler.Entry` the templa
 
 from __future__ import annotations
 
-import functools
-
 import flask
 
 from adapters.gcp_functions.handler import Entry
@@ -18,7 +16,9 @@ _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 def build_app(spec: FunctionSpec, shape: str = "gcp") -> flask.Flask:
     """The WSGI app ``portable-fn serve --emulate gcp`` runs in each worker."""
-    entry = Entry(functools.cache(spec.load))
+    # Loaded once as the worker starts, so concurrent first requests cannot each load one.
+    function = spec.load()
+    entry = Entry(lambda: function)
     app = flask.Flask(__name__)
 
     def run(path: str) -> flask.Response:

@@ -10,43 +10,57 @@ exactly what Eventarc delivers.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from cloudevents.abstract import CloudEvent as SdkCloudEvent
 
-from portable_fn import CloudEvent
+from portable_fn import CloudEvent, RequestError, utf8
 
 _JSON = "application/json"
 _NAMED = frozenset({"specversion", "id", "source", "type", "time", "subject", "dataschema", "datacontenttype"})
 
 
 def encode_data(data: Any, content_type: str | None) -> tuple[bytes, str | None]:
-    """Bytes for the guest; a JSON value without a type is declared ``application/json``."""
+    """Bytes for the guest; a JSON value without a type is declared ``application/json``.
+
+    Raises RequestError for text that is not Unicode.
+    """
     if data is None:
         return b"", content_type
     if isinstance(data, bytes | bytearray):
         return bytes(data), content_type
     if isinstance(data, str) and content_type and "json" not in content_type:
-        return data.encode(), content_type
+        return utf8(data, "CloudEvent data"), content_type
     return json.dumps(data).encode(), content_type or _JSON
 
 
 def from_sdk_event(event: SdkCloudEvent) -> CloudEvent:
     """Map the SDK event functions-framework hands over. Raises RequestError when it is malformed."""
     attributes = event.get_attributes()
-    data, content_type = encode_data(event.get_data(), attributes.get("datacontenttype"))
+    named = {name: optional_text(attributes, name) for name in _NAMED}
+    data, content_type = encode_data(event.get_data(), named["datacontenttype"])
     return CloudEvent(
-        id=str(attributes.get("id") or ""),
-        source=str(attributes.get("source") or ""),
-        type=str(attributes.get("type") or ""),
+        id=named["id"] or "",
+        source=named["source"] or "",
+        type=named["type"] or "",
         data=data,
         datacontenttype=content_type,
-        time=attributes.get("time"),
-        subject=attributes.get("subject"),
-        dataschema=attributes.get("dataschema"),
+        time=named["time"],
+        subject=named["subject"],
+        dataschema=named["dataschema"],
         extensions=tuple(
             (name, value if isinstance(value, str) else json.dumps(value))
             for name, value in attributes.items()
             if name not in _NAMED
         ),
     )
+
+
+def optional_text(attributes: Mapping[str, Any], name: str) -> str | None:
+    """A context attribute that must be text when present (JSON allows any value: a ``time`` that is a
+    list reaches us as a list). Raises RequestError naming it."""
+    value = attributes.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise RequestError(f"CloudEvent attribute {name!r} must be a string, got a {type(value).__name__}")

@@ -45,26 +45,40 @@ class Entry:
         return cls(lazy_function(locate_config(directory, environ), environ))
 
     def http(self, request: flask.Request) -> flask.Response:
-        """One HTTP request through the guest; portable_fn errors become short error responses."""
+        """One HTTP request through the guest. Never raises: portable_fn errors become short error
+        responses, and an unexpected error (a bug of ours) is logged with its traceback and answered 500."""
+        try:
+            return to_flask_response(self.answer(request))
+        except Exception:
+            logger.exception("portable-fn: unexpected error answering %s %s", request.method, request.path)
+            return to_flask_response(Response.internal_error())
+
+    def answer(self, request: flask.Request) -> Response:
+        """The guest's Response, or the error response for a bad request or an unloadable artifact."""
         try:
             function = self.load()
         except PortableFnError as exc:
             logger.error("portable-fn cannot load the function: %s", exc)
-            return to_flask_response(Response.text(500, "the function is not available; see the function's logs"))
+            return Response.text(500, "the function is not available; see the function's logs")
         try:
-            response = function.handle(to_request(request, function.limits.max_body_bytes))
+            portable = to_request(request, function.limits.max_body_bytes)
         except RequestError as exc:
-            response = Response.text(exc.status, str(exc))
-        return to_flask_response(response)
+            return Response.text(exc.status, str(exc))
+        return function.handle(portable)
 
     def event(self, event: SdkCloudEvent) -> None:
-        """Deliver one CloudEvent. Raises BadRequest (400) when malformed, EventRejected (500) unless 2xx."""
+        """Deliver one CloudEvent. Raises BadRequest (400) when malformed, EventRejected (500, so
+        Eventarc and Pub/Sub retry) unless the guest answers 2xx, also after logging an unexpected error."""
         try:
             portable = from_sdk_event(event)
+            function = self.load()
+            deliver(function, portable)
         except RequestError as exc:
             raise BadRequest(description=f"malformed CloudEvent: {exc}") from exc
-        try:
-            function = self.load()
+        except EventRejected:
+            raise
         except PortableFnError as exc:
             raise EventRejected(f"cannot load the function: {exc}") from exc
-        deliver(function, portable)
+        except Exception as exc:
+            logger.exception("portable-fn: unexpected error delivering a CloudEvent")
+            raise EventRejected("internal error in portable_fn; the event will be retried") from exc

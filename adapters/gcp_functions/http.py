@@ -6,7 +6,7 @@ from urllib.parse import quote, urlsplit
 
 import flask
 
-from portable_fn import BodyTooLarge, Request, Response
+from portable_fn import BodyTooLarge, Request, Response, is_chunked, read_limited
 
 # Path characters WSGI servers hand over decoded that must not be re-escaped.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -32,9 +32,8 @@ def raw_path(environ: dict[str, object]) -> str:
 
 
 def to_request(request: flask.Request, max_body: int) -> Request:
-    """Build the guest's Request. Raises BodyTooLarge before reading a body over ``max_body``."""
-    if request.content_length is not None and request.content_length > max_body:
-        raise BodyTooLarge(f"request body is {request.content_length} bytes, the limit is {max_body}")
+    """Build the guest's Request. Raises BodyTooLarge before reading a body over ``max_body`` (a
+    chunked one is read only to one byte past it), RequestError for a transfer coding other than chunked."""
     environ = request.environ
     # WSGI decodes header bytes as latin-1; give the guest back the bytes as sent.
     headers = tuple(
@@ -45,7 +44,7 @@ def to_request(request: flask.Request, max_body: int) -> Request:
         path=raw_path(environ),
         query=request.query_string.decode("latin-1"),
         headers=headers,
-        body=request.get_data(cache=True),
+        body=read_body(request, max_body),
         script_name=str(environ.get("SCRIPT_NAME", "")),
         scheme=request.scheme,
         server_name=str(environ.get("SERVER_NAME", "localhost")),
@@ -56,7 +55,27 @@ def to_request(request: flask.Request, max_body: int) -> Request:
     )
 
 
+def read_body(request: flask.Request, max_body: int) -> bytes:
+    """The body, never read past ``max_body`` + 1 bytes. Raises BodyTooLarge, or RequestError for a
+    transfer coding other than chunked."""
+    length = request.content_length
+    if length is not None:
+        if length > max_body:
+            raise BodyTooLarge(f"request body is {length} bytes, the limit is {max_body}")
+        return request.get_data(cache=True)
+    if not is_chunked(request.headers.get("Transfer-Encoding")):
+        return b""
+    return read_limited(request.stream, max_body)
+
+
 def to_flask_response(response: Response) -> flask.Response:
-    """A flask Response with every guest header in order, repeats (Set-Cookie) kept."""
+    """A flask Response with every guest header in order, repeats (Set-Cookie) kept.
+
+    A 413 goes out as a streamed response: functions-framework reads the whole request body after
+    any other response (its ``read_request`` hook), which would undo stopping at the limit.
+    """
     headers = [(name, value) for name, value in response.headers if name.lower() not in _SERVER_HEADERS]
+    if response.status == BodyTooLarge.status:
+        headers.append(("Content-Length", str(len(response.body))))
+        return GuestResponse(iter([response.body]), status=response.status, headers=headers)
     return GuestResponse(response.body, status=response.status, headers=headers)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from portable_fn import BodyTooLarge, Function, Request, Response, status_line
+from portable_fn import BodyTooLarge, Function, Request, RequestError, Response, is_chunked, read_limited, status_line
 
+_log = logging.getLogger("adapters.local_http")
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]
 # Path characters WSGI servers hand over decoded that must not be re-escaped.
@@ -18,7 +20,8 @@ _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 def to_request(environ: WSGIEnviron, max_body: int) -> Request:
     """Build a Request from a WSGI environ, keeping the raw path where the server offers it.
 
-    Raises BodyTooLarge before reading a body over ``max_body`` bytes.
+    Raises BodyTooLarge before reading a body over ``max_body`` bytes (a chunked one is read only
+    to one byte past it), RequestError for a transfer coding other than chunked.
     """
     length = int(environ.get("CONTENT_LENGTH") or 0)
     if length > max_body:
@@ -43,12 +46,9 @@ def to_request(environ: WSGIEnviron, max_body: int) -> Request:
 
 
 def _read_chunked(environ: WSGIEnviron, max_body: int) -> bytes:
-    if environ.get("HTTP_TRANSFER_ENCODING", "").lower() != "chunked":
+    if not is_chunked(environ.get("HTTP_TRANSFER_ENCODING")):
         return b""
-    body = environ["wsgi.input"].read(max_body + 1)
-    if len(body) > max_body:
-        raise BodyTooLarge(f"request body is over the limit of {max_body} bytes")
-    return bytes(body)
+    return read_limited(environ["wsgi.input"], max_body)
 
 
 def _raw_path(environ: WSGIEnviron) -> str:
@@ -72,6 +72,13 @@ def _headers(environ: WSGIEnviron) -> Iterable[tuple[str, str]]:
             yield key[5:].replace("_", "-").title(), text
 
 
+def unexpected_error(environ: WSGIEnviron) -> Response:
+    """The last-resort boundary of every local WSGI app: log the exception being handled (a bug of
+    ours) with its traceback and answer 500, so nothing raw reaches the WSGI server."""
+    _log.exception("unexpected error answering %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+    return Response.internal_error()
+
+
 class LocalApp:
     """WSGI application serving one Function; ``/`` and every other path go to the guest."""
 
@@ -82,8 +89,10 @@ class LocalApp:
         try:
             request = to_request(environ, self.function.limits.max_body_bytes)
             response = self.function.handle(request)
-        except BodyTooLarge as exc:
+        except RequestError as exc:
             response = Response.text(exc.status, str(exc))
+        except Exception:
+            response = unexpected_error(environ)
         headers = [(name, value) for name, value in response.headers if name.lower() != "content-length"]
         start_response(status_line(response.status), [*headers, ("Content-Length", str(len(response.body)))])
         return [response.body]

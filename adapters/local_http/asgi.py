@@ -7,11 +7,13 @@ wasm call blocks, so it runs in a worker thread (wasm releases the GIL while it 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from portable_fn import BodyTooLarge, Function, Request, Response
+from portable_fn import BodyTooLarge, Function, Request, RequestError, Response
 
+_log = logging.getLogger("adapters.local_http")
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -33,8 +35,11 @@ class LocalASGI:
         try:
             body = await _read_body(receive, self.function.limits.max_body_bytes)
             response = await asyncio.to_thread(self.function.handle, to_request(scope, body))
-        except BodyTooLarge as exc:
+        except RequestError as exc:
             response = Response.text(exc.status, str(exc))
+        except Exception:
+            _log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
+            response = Response.internal_error()
         headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})

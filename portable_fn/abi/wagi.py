@@ -19,19 +19,33 @@ SERVER_SOFTWARE = "portable_fn/0.1"
 # WAGI never hands these to a guest: credentials and hop-by-hop state. Content-Length and
 # Content-Type already are CONTENT_LENGTH/CONTENT_TYPE (RFC 3875 4.1.18), and not every
 # provider's event carries Content-Length: leaving it out keeps every adapter alike.
-_WITHHELD_HEADERS = frozenset({"authorization", "connection", "content-length", "content-type"})
+# Proxy would become HTTP_PROXY, which HTTP clients read as their proxy (httpoxy);
+# Proxy-Authorization is the client's credential for a proxy, never for the guest.
+_WITHHELD_HEADERS = frozenset(
+    {"authorization", "connection", "content-length", "content-type", "proxy", "proxy-authorization"}
+)
+# RFC 9110 6.4.1: these responses carry no content, whatever the guest wrote after its headers.
+_NO_BODY_STATUSES = frozenset({204, 304})
+_STATUS_CODE = re.compile(r"[2-5][0-9][0-9]")
 _HEADER_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _ENV_HEADER_NAME = re.compile(r"[0-9A-Za-z-]+")
 
 
 def to_invocation(request: Request, grants: Grants) -> Invocation:
-    """Encode a request as a CGI invocation. Raises RequestError for a path with NUL bytes."""
-    argv = [(request.script_name or "/").encode()]
-    if request.query:
-        argv += [item.encode() for item in request.query.split("&")]
-    # The request's own variables win over granted ones of the same name.
-    env: dict[str, str | bytes] = {**dict(grants.env), **_cgi_environment(request, grants)}
-    encoded = {name.encode(): _to_bytes(value) for name, value in env.items()}
+    """Encode a request as a CGI invocation.
+
+    Raises RequestError for a path with NUL bytes, or text no byte string can carry (a lone
+    surrogate, which a JSON event can hold).
+    """
+    try:
+        argv = [_to_bytes(request.script_name or "/")]
+        if request.query:
+            argv += [_to_bytes(item) for item in request.query.split("&")]
+        # The request's own variables win over granted ones of the same name.
+        env: dict[str, str | bytes] = {**dict(grants.env), **_cgi_environment(request, grants)}
+        encoded = {name.encode(): _to_bytes(value) for name, value in env.items()}
+    except UnicodeEncodeError as exc:
+        raise RequestError(f"request text is not valid Unicode ({exc.reason}: {exc.object!r:.60})") from exc
     return Invocation(argv, encoded, request.body, grants.dirs)
 
 
@@ -90,7 +104,9 @@ def _guest_headers(request: Request, grants: Grants) -> list[tuple[str, str]]:
 def parse_output(stdout: bytes) -> Response:
     """Decode CGI output: header lines, a blank line (LF or CRLF), then the body, bytes exact.
 
-    Raises BadGuestOutput when the header block is missing or malformed, or the status is bad.
+    A 204 or 304 response gets no body: this is the one place every path's guest response is
+    made, so no server or adapter can send one. Raises BadGuestOutput when the header block is
+    missing or malformed, or the status is not a final (2xx-5xx) ASCII code.
     """
     headers, body = _split_header_block(stdout)
     status: int | None = None
@@ -106,6 +122,8 @@ def parse_output(stdout: bytes) -> Response:
         raise BadGuestOutput("guest output has no Content-Type, Status or Location header")
     if status is None:
         status = 302 if "location" in names else 200
+    if status in _NO_BODY_STATUSES:
+        body = b""
     return Response(status, tuple(kept), body)
 
 
@@ -138,7 +156,9 @@ def _parse_header_line(line: bytes) -> tuple[str, str]:
 
 
 def _parse_status(value: str) -> int:
+    # ASCII digits only (str.isdigit() takes superscripts), and a final status: a 1xx
+    # would tell the client that another response follows.
     code = value.split(" ", 1)[0]
-    if not (code.isdigit() and len(code) == 3 and 100 <= int(code) <= 599):
-        raise BadGuestOutput(f"guest Status header {value!r} is not a 3-digit code between 100 and 599")
+    if not _STATUS_CODE.fullmatch(code):
+        raise BadGuestOutput(f"guest Status header {value!r} is not a 3-digit final status between 200 and 599")
     return int(code)

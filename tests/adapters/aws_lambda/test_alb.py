@@ -19,7 +19,8 @@ def test_query_values_are_never_encoded_twice(load_sample: Callable[..., Functio
     assert env["X_RAW_PATH_INFO"] == "/c++/a%2Fb"
     assert env["PATH_INFO"] == "/c++/a/b"
     assert env["QUERY_STRING"] == "q=a%20b%2Bc&k=v+w"
-    assert env["REMOTE_ADDR"] == "192.0.2.1"  # the client, first in X-Forwarded-For
+    # ALB appends the peer it saw; "192.0.2.1" is whatever the client wrote into the header.
+    assert env["REMOTE_ADDR"] == "10.0.0.1"
     assert env["X_FULL_URL"] == "http://alb.example.com/c++/a%2Fb?q=a%20b%2Bc&k=v+w"
     assert body == b""
 
@@ -46,3 +47,14 @@ def test_case_variants_are_distinct_spellings_of_one_name() -> None:
     assert variants[0] == "Set-Cookie"
     assert len(variants) == len(set(variants)) == 2**9
     assert {variant.lower() for variant in variants} == {"set-cookie"}
+
+
+def test_remote_addr_is_the_entry_alb_appended_not_one_the_client_wrote(
+    load_sample: Callable[..., Function],
+) -> None:
+    event = read_event(EVENTS / "alb-single-value-plus-path.json")
+    event["headers"]["x-forwarded-for"] = "127.0.0.1, 198.51.100.7"
+    assert guest_view(load_sample("echo-c"), event)[1]["REMOTE_ADDR"] == "198.51.100.7"
+    event.pop("headers")
+    event["multiValueHeaders"] = {"X-Forwarded-For": ["127.0.0.1", "10.1.1.1, 198.51.100.8"]}
+    assert guest_view(load_sample("echo-c"), event)[1]["REMOTE_ADDR"] == "198.51.100.8"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 from adapters.aws_lambda.dispatch import SHAPES, find_shape, handle_event
 from adapters.aws_lambda.http_event import HttpShape
-from adapters.aws_lambda.types import UnknownEvent
+from adapters.aws_lambda.types import HttpOptions, UnknownEvent
 from portable_fn import Function
 from tests.conftest import EVENT_SAMPLES, parse_echo
 
@@ -141,3 +142,34 @@ def test_unknown_event_raises_a_clear_request_error(event: object, load_sample: 
         handle_event(load_sample("echo-c"), event, None)
     assert caught.value.status == 400
     assert all(shape.name in str(caught.value) for shape in SHAPES)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        pytest.param("authorizer-rest-request.json", "REQUEST", id="rest-request"),
+        pytest.param("authorizer-rest-token.json", "TOKEN", id="rest-token"),
+        pytest.param("authorizer-http-v1-request.json", "REQUEST", id="http-api-payload-1"),
+        pytest.param("authorizer-http-v2-request.json", "REQUEST", id="http-api-payload-2"),
+    ],
+)
+def test_authorizer_events_are_refused_not_run_as_requests(
+    name: str, kind: str, load_sample: Callable[..., Function]
+) -> None:
+    with pytest.raises(UnknownEvent, match=f"API Gateway {kind} authorizer events are not supported"):
+        handle_event(load_sample("echo-c"), read_event(EVENTS / name), None)
+
+
+def test_an_unexpected_error_in_an_http_shape_is_logged_and_answered_500(
+    load_sample: Callable[..., Function], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A content-type list holding a number is our own mistake, not the event's: it must not escape raw.
+    broken = HttpOptions(text_mime_types=(5,))  # type: ignore[arg-type]
+    event = read_event(EVENTS / "function-url-post-bom.json")
+    with caplog.at_level(logging.ERROR, logger="adapters.aws_lambda"):
+        result = handle_event(load_sample("echo-c"), event, None, broken)
+    assert result is not None
+    assert result["statusCode"] == 500
+    assert "internal error" in result["body"]
+    (record,) = [record for record in caplog.records if record.name == "adapters.aws_lambda"]
+    assert record.exc_info is not None and record.exc_info[0] is TypeError

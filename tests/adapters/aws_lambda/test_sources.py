@@ -193,6 +193,35 @@ def test_cloudwatch_control_message_delivers_nothing(load_sample: Callable[..., 
     assert handle_event(load_sample("status-c"), {"awslogs": {"data": data}}, None) is None
 
 
+def sqs_record(**fields: object) -> dict[str, object]:
+    return {"eventSource": "aws:sqs", "messageId": "m", "eventSourceARN": "arn", "body": "b", **fields}
+
+
+def sqs(**fields: object) -> dict[str, object]:
+    return {"Records": [sqs_record(**fields)]}
+
+
+def sns(**fields: object) -> dict[str, object]:
+    message = {"MessageId": "m", "TopicArn": "arn", "Type": "Notification", "Message": "hi", **fields}
+    return {"Records": [{"EventSource": "aws:sns", "Sns": message}]}
+
+
+def s3(**fields: object) -> dict[str, object]:
+    s3_part = {"bucket": {"name": "b"}, "object": {"key": "k", "sequencer": "1"}, **fields}
+    record: dict[str, object] = {"eventSource": "aws:s3", "awsRegion": "r", "eventName": "e", "s3": s3_part}
+    if "responseElements" in fields:
+        record["responseElements"] = s3_part.pop("responseElements")
+    return {"Records": [record]}
+
+
+def eventbridge(**fields: object) -> dict[str, object]:
+    return {"id": "1", "source": "s", "detail-type": "t", "detail": {}, **fields}
+
+
+def logs(payload: object) -> dict[str, object]:
+    return {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(payload).encode())).decode()}}
+
+
 @pytest.mark.parametrize(
     ("event", "message"),
     [
@@ -203,8 +232,20 @@ def test_cloudwatch_control_message_delivers_nothing(load_sample: Callable[..., 
             "'body' must be a string",
             id="sqs-no-body",
         ),
-        pytest.param({"Records": [{"eventSource": "aws:s3"}]}, "malformed S3 event", id="s3-no-s3"),
-        pytest.param({"Records": [{"EventSource": "aws:sns", "Sns": 5}]}, "malformed SNS event", id="sns-bad"),
+        pytest.param({"Records": [{"eventSource": "aws:s3"}]}, "'s3' must be an object", id="s3-no-s3"),
+        pytest.param({"Records": [{"EventSource": "aws:sns", "Sns": 5}]}, "'Sns' must be an object", id="sns-bad"),
+        pytest.param(sqs(attributes={"SentTimestamp": "1e30"}), "out of range", id="sqs-timestamp-overflow"),
+        pytest.param(sqs(attributes={"SentTimestamp": "soon"}), "'SentTimestamp' must be a number", id="sqs-time-text"),
+        pytest.param(sqs(attributes={"SentTimestamp": "nan"}), "finite number", id="sqs-time-nan"),
+        pytest.param(sqs(attributes=[1]), "'attributes' must be an object", id="sqs-attributes-list"),
+        pytest.param({"Records": [sqs_record(), 7]}, "'Records' must be a list of objects", id="sqs-record-int"),
+        pytest.param(sns(Timestamp=["2020"]), "'Timestamp' must be a string", id="sns-time-list"),
+        pytest.param(sns(Subject={"a": 1}), "'Subject' must be a string", id="sns-subject-object"),
+        pytest.param(eventbridge(time=[1]), "'time' must be a string", id="eventbridge-time-list"),
+        pytest.param(s3(object=[]), "'object' must be an object", id="s3-object-list"),
+        pytest.param(s3(responseElements="x"), "'responseElements' must be an object", id="s3-response-text"),
+        pytest.param(logs([1, 2]), "must hold a JSON object", id="logs-json-list"),
+        pytest.param(logs({"logEvents": 5}), "'logEvents' must be a list", id="logs-events-int"),
     ],
 )
 def test_malformed_event_raises_a_clear_request_error(

@@ -12,7 +12,7 @@ from azure.functions.http import HttpResponseConverter
 from azure.functions.meta import get_binding_registry
 
 from adapters.azure_functions.handler import app_from_directory
-from adapters.azure_functions.http import to_http_response
+from adapters.azure_functions.http import client_address, to_http_response
 from portable_fn import Response
 from tests.adapters.azure_functions.conftest import AppFactory, user_function
 from tests.conftest import parse_echo
@@ -77,7 +77,8 @@ def test_request_reaches_the_guest_exactly(make_app: AppFactory) -> None:
         headers={
             "content-type": "application/octet-stream",
             "x-custom": "one, two",
-            "x-forwarded-for": "203.0.113.9:4312",
+            # The client wrote the first entry; Azure's front end appended the second.
+            "x-forwarded-for": "127.0.0.1, 203.0.113.9:4312",
         },
         params={"x": "2"},
         body=body,
@@ -140,3 +141,18 @@ def test_missing_artifact_is_a_500_not_a_crash(tmp_path: Path, caplog: pytest.Lo
     assert response.status_code == 500
     assert b"not available" in response.get_body()
     assert "missing.wasm" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("forwarded_for", "address"),
+    [
+        pytest.param("203.0.113.9:4312", "203.0.113.9", id="ipv4-with-port"),
+        pytest.param("10.0.0.1, 203.0.113.9:4312", "203.0.113.9", id="client-written-first-entry-ignored"),
+        pytest.param("[2001:db8::1]:4312", "2001:db8::1", id="ipv6-with-port"),
+        pytest.param("spoofed, [2001:db8::2]:80", "2001:db8::2", id="ipv6-after-spoof"),
+        pytest.param("2001:db8::3", "2001:db8::3", id="bare-ipv6"),
+        pytest.param("", "", id="absent"),
+    ],
+)
+def test_remote_addr_is_the_entry_azure_appended(forwarded_for: str, address: str) -> None:
+    assert client_address(forwarded_for) == address

@@ -57,6 +57,14 @@ def test_authorization_and_connection_are_withheld_unless_authorization_is_grant
     assert environment(request, Grants(authorization=True))[b"HTTP_AUTHORIZATION"] == b"Bearer t"
 
 
+def test_proxy_headers_never_reach_the_guest_even_with_authorization_granted() -> None:
+    request = Request(headers=(("Proxy", "http://evil.test:3128"), ("Proxy-Authorization", "Basic c2VjcmV0")))
+    for grants in (Grants(), Grants(authorization=True)):
+        env = environment(request, grants)
+        assert b"HTTP_PROXY" not in env
+        assert b"HTTP_PROXY_AUTHORIZATION" not in env
+
+
 def test_header_names_with_underscores_are_dropped_so_they_cannot_spoof_their_dashed_twin() -> None:
     env = environment(Request(headers=(("X_Forwarded_For", "evil"), ("X-Forwarded-For", "1.2.3.4"))))
     assert env[b"HTTP_X_FORWARDED_FOR"] == b"1.2.3.4"
@@ -102,8 +110,31 @@ def test_location_alone_means_302_and_an_explicit_status_wins() -> None:
         pytest.param(b"Status: abc\n\n", "3-digit", id="status-not-a-number"),
         pytest.param(b"Status: 99\n\n", "3-digit", id="status-too-short"),
         pytest.param(b"Status: 600\n\n", "3-digit", id="status-too-high"),
+        # Header bytes are read as latin-1, where 0xB2 is a superscript two that str.isdigit() accepts.
+        pytest.param(b"Status: 2\xb23\nContent-Type: text/plain\n\n", "3-digit", id="status-superscript-digit"),
+        pytest.param(b"Status: 100 Continue\nContent-Type: text/plain\n\n", "final status", id="status-1xx"),
+        pytest.param(b"Status: 199\n\n", "final status", id="status-199"),
     ],
 )
 def test_malformed_output_is_bad_guest_output(output: bytes, message: str) -> None:
     with pytest.raises(BadGuestOutput, match=message):
         parse_output(output)
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_no_content_statuses_drop_the_body_the_guest_wrote(status: int) -> None:
+    response = parse_output(f"Status: {status}\nContent-Type: text/plain\n\nnot allowed here".encode())
+    assert (response.status, response.body) == (status, b"")
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pytest.param(Request(headers=(("X-Text", "a\ud800b"),)), id="header"),
+        pytest.param(Request(path="/\ud800"), id="path"),
+        pytest.param(Request(query="q=\udfff"), id="query"),
+    ],
+)
+def test_lone_surrogates_from_a_json_event_are_a_request_error(request_: Request) -> None:
+    with pytest.raises(RequestError, match="is not valid Unicode"):
+        to_invocation(request_, Grants())
