@@ -8,6 +8,7 @@ response headers are kept in order (WAGI and Spin keep one value per name).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import unquote_to_bytes
 
 from portable_fn.engine import Invocation
@@ -46,12 +47,31 @@ def to_invocation(request: Request, grants: Grants) -> Invocation:
         encoded = {name.encode(): _to_bytes(value) for name, value in env.items()}
     except UnicodeEncodeError as exc:
         raise RequestError(f"request text is not valid Unicode ({exc.reason}: {exc.object!r:.60})") from exc
+    if not _is_utf8(argv) or not _is_utf8(encoded.values()):
+        # wasmtime takes argv and environment only as UTF-8 and silently drops a value that is not,
+        # with every value after it: replace what is not UTF-8 by U+FFFD, as WAGI decodes PATH_INFO.
+        # The exact bytes stay reachable: X_RAW_PATH_INFO and QUERY_STRING keep their percent-escapes.
+        argv = [_lossy(item) for item in argv]
+        encoded = {name: _lossy(value) for name, value in encoded.items()}
     return Invocation(argv, encoded, request.body, grants.dirs)
 
 
 def _to_bytes(value: str | bytes) -> bytes:
     # surrogateescape gives back the exact bytes a server decoded leniently.
     return value if isinstance(value, bytes) else value.encode("utf-8", "surrogateescape")
+
+
+def _is_utf8(values: Iterable[bytes]) -> bool:
+    # One decode of the joined values keeps the common, all-UTF-8 case cheap.
+    try:
+        b"".join(values).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _lossy(value: bytes) -> bytes:
+    return value.decode("utf-8", "replace").encode("utf-8")
 
 
 def _cgi_environment(request: Request, grants: Grants) -> dict[str, str | bytes]:

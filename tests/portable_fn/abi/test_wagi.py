@@ -25,10 +25,23 @@ def test_every_cgi_variable_is_set_even_without_body() -> None:
     assert env[b"GATEWAY_INTERFACE"] == b"CGI/1.1"
 
 
-def test_path_info_is_decoded_to_exact_bytes_and_the_raw_path_kept() -> None:
-    env = environment(Request(path="/a%2Fb/%25/caf%C3%A9/%FF+x"))
-    assert env[b"PATH_INFO"] == b"/a/b/%/caf\xc3\xa9/\xff+x"
-    assert env[b"X_RAW_PATH_INFO"] == b"/a%2Fb/%25/caf%C3%A9/%FF+x"
+def test_path_info_is_decoded_and_the_raw_path_kept() -> None:
+    env = environment(Request(path="/a%2Fb/%25/caf%C3%A9/x+y"))
+    assert env[b"PATH_INFO"] == b"/a/b/%/caf\xc3\xa9/x+y"
+    assert env[b"X_RAW_PATH_INFO"] == b"/a%2Fb/%25/caf%C3%A9/x+y"
+
+
+def test_bytes_that_are_not_utf8_become_replacement_characters_and_nothing_is_dropped() -> None:
+    # wasmtime drops a non-UTF-8 value and every variable after it; the exact bytes stay in X_RAW_PATH_INFO.
+    request = Request(path="/%FF%FE", query="q=%FF&\udcff", headers=(("X-Bad", "caf\udce9"), ("X-After", "ok")))
+    invocation = to_invocation(request, Grants())
+    env = dict(invocation.env)
+    assert env[b"PATH_INFO"] == "/\ufffd\ufffd".encode()
+    assert env[b"X_RAW_PATH_INFO"] == b"/%FF%FE"
+    assert (env[b"HTTP_X_BAD"], env[b"HTTP_X_AFTER"]) == ("caf\ufffd".encode(), b"ok")
+    assert list(invocation.argv) == [b"/", b"q=%FF", "\ufffd".encode()]
+    for value in [*invocation.argv, *env.values()]:
+        value.decode("utf-8")
 
 
 def test_nul_in_path_is_a_request_error() -> None:
