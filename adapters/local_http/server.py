@@ -55,6 +55,10 @@ class _GunicornServer(BaseApplication):  # type: ignore[misc]
             "preload_app": False,  # wasm must never run before the fork
             "accesslog": "-" if options.access_log else None,
         }
+        # gunicorn >= 25.1 opens a control socket under $HOME, which a container's --no-create-home
+        # user lacks (an ERROR line at every start); nothing here uses gunicornc, so leave it off.
+        if "control_socket_disable" in self.cfg.settings:
+            settings["control_socket_disable"] = True
         for key, value in settings.items():
             self.cfg.set(key, value)
 
