@@ -37,6 +37,7 @@ _LIMIT_FIELDS = {
     "timeout_seconds": "timeout_seconds",
     "max_body_mb": "max_body_bytes",
     "max_output_mb": "max_output_bytes",
+    "max_stderr_mb": "max_stderr_bytes",
 }
 
 

@@ -13,6 +13,7 @@ value, or raises ConfigError naming the key, what was expected and what was foun
     timeout_seconds = 30
     max_body_mb = 6
     max_output_mb = 16
+    max_stderr_mb = 1
 
     [grants]
     env = ["GREETING"]              # host variables copied to the guest
@@ -181,7 +182,7 @@ def table(schema: Schema) -> Checker:
 
 # None as default means "no value unless given" (Limits' own default applies for a limit).
 LIMITS: Schema = {
-    name: (positive_number, None) for name in ("memory_mb", "timeout_seconds", "max_body_mb", "max_output_mb")
+    name: (positive_number, None) for name in ("memory_mb", "timeout_seconds", "max_body_mb", "max_output_mb", "max_stderr_mb")
 }
 GRANTS: Schema = {"env": (env_names, []), "dirs": (dir_table, {}), "authorization": (flag, False)}
 PROVIDERS: dict[str, Schema] = {

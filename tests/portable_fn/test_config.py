@@ -36,6 +36,8 @@ cache_dir = ".cache"
 [limits]
 memory_mb = 64
 timeout_seconds = 2.5
+max_output_mb = 2
+max_stderr_mb = 0.5
 [grants]
 env = ["GREETING"]
 dirs = { "/data" = "data" }
@@ -44,6 +46,7 @@ authorization = true
     spec = spec_from_config(write(tmp_path, text), environ={"GREETING": "hi", "OTHER": "x"})
     assert spec.limits.memory_bytes == 64 * MIB
     assert spec.limits.timeout_seconds == 2.5
+    assert (spec.limits.max_output_bytes, spec.limits.max_stderr_bytes) == (2 * MIB, MIB // 2)
     assert spec.grants.env == (("GREETING", "hi"),)
     assert spec.grants.dirs[0].guest_path == "/data"
     assert spec.grants.authorization
