@@ -26,7 +26,7 @@ REINSTALL = (
 
 @dataclass(frozen=True, slots=True)
 class Registry:
-    """The providers by name, in entry-point order."""
+    """The providers, sorted by name so that help and choices read the same whatever the install order."""
 
     providers: Mapping[str, Provider]
 
@@ -42,7 +42,7 @@ class Registry:
                 _warn(f"provider {provider.name!r} from {entry_point.value} is registered twice; the first one wins")
                 continue
             found[provider.name] = provider
-        return cls(MappingProxyType(found))
+        return cls(MappingProxyType(dict(sorted(found.items()))))
 
     def emulations(self) -> dict[str, tuple[Provider, Callable[[], Emulation]]]:
         """Every ``serve --emulate`` mode with its provider."""
