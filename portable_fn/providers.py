@@ -9,13 +9,14 @@ A provider package exposes one object satisfying :class:`Provider` and registers
 Only the CLI discovers providers (``portable_fn.cli.registry``); no provider entry point running
 inside a cloud imports this module or the registry. A provider object stays cheap to import: it
 loads its bundler, its emulators and the provider's own library inside its methods, so the CLI can
-list every provider without paying for any of them.
+list every provider without paying for any of them. :class:`Plugin` builds such an object from plain
+values and loaders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
@@ -107,3 +108,30 @@ class Provider(Protocol):
     ) -> Bundle:
         """Write the provider's bundle under ``out``. Raises BundleError or ConfigError."""
         ...
+
+
+Bundler = Callable[[Path, "Path | None", Path, Mapping[str, PackageOptionValue], "Report"], "Bundle"]
+
+
+@dataclass(frozen=True, slots=True)
+class Plugin:
+    """A Provider made of plain values and loaders, which is all a provider package usually needs.
+
+    ``load_bundler`` imports the bundler only when ``package`` runs.
+    """
+
+    name: str
+    package_help: str
+    load_bundler: Callable[[], Bundler]
+    extra: str | None = None
+    package_options: Sequence[PackageOption] = ()
+    config_table: Schema = field(default_factory=dict)
+    emulations: Mapping[str, Callable[[], Emulation]] = field(default_factory=dict)
+    event_invoker: Callable[[], EventInvoker] | None = None
+    deploy_command: Callable[[], click.Command] | None = None
+
+    def build_bundle(
+        self, artifact: Path, config: Path | None, out: Path, options: Mapping[str, PackageOptionValue], report: Report
+    ) -> Bundle:
+        """Write the provider's bundle under ``out``. Raises BundleError or ConfigError."""
+        return self.load_bundler()(artifact, config, out, options, report)

@@ -6,12 +6,12 @@ Imported by the ``portable-fn`` command only; Lambda's own entry point never loa
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portable_fn.providers import Emulation, EventInvoker, PackageOption, PackageOptionValue
-from portable_fn.schema import PROVIDERS, Schema
+from portable_fn.providers import Bundler, Emulation, EventInvoker, PackageOption, PackageOptionValue, Plugin
+from portable_fn.schema import PROVIDERS
 
 if TYPE_CHECKING:
     import click
@@ -20,6 +20,20 @@ if TYPE_CHECKING:
 
 # The Lambda event shapes ``serve --emulate`` offers.
 SHAPES = ("aws-rest", "aws-http", "aws-url", "aws-alb")
+
+
+def _bundler() -> Bundler:
+    from adapters.aws_lambda.bundle import build_bundle
+
+    def build(
+        artifact: Path, config: Path | None, out: Path, options: Mapping[str, PackageOptionValue], report: Report
+    ) -> Bundle:
+        cross_python, wheel_cache = options.get("cross_python"), options.get("wheel_cache")
+        runner = str(cross_python).split() if cross_python else None
+        cache = Path(wheel_cache) if wheel_cache else None
+        return build_bundle(artifact, config, out, runner=runner, wheel_cache=cache, report=report)
+
+    return build
 
 
 def _emulation(shape: str) -> Emulation:
@@ -40,13 +54,12 @@ def _deploy_command() -> click.Command:
     return deploy_aws
 
 
-class AwsLambda:
-    """``package aws``, ``serve --emulate aws-*``, ``invoke --provider aws``, ``deploy aws`` and ``[aws]``."""
-
-    name = "aws"
-    extra = "aws"
-    package_help = "AWS Lambda zip with vendored manylinux wheels; prints the handler string."
-    package_options: Sequence[PackageOption] = (
+provider = Plugin(
+    name="aws",
+    extra="aws",
+    package_help="AWS Lambda zip with vendored manylinux wheels; prints the handler string.",
+    load_bundler=_bundler,
+    package_options=(
         PackageOption(
             "cross_python",
             "Command running a Python of the target machine, to precompile arm64 on x86_64 "
@@ -56,32 +69,9 @@ class AwsLambda:
         PackageOption(
             "wheel_cache", "Keep downloaded Linux wheels here.", envvar="PORTABLE_FN_WHEEL_CACHE", kind="directory"
         ),
-    )
-    config_table: Schema = PROVIDERS["aws"]
-    emulations: Mapping[str, Callable[[], Emulation]] = {
-        shape: functools.partial(_emulation, shape) for shape in SHAPES
-    }
-
-    @property
-    def event_invoker(self) -> Callable[[], EventInvoker]:
-        """Any Lambda event, through the same dispatch as in Lambda."""
-        return _event_invoker
-
-    @property
-    def deploy_command(self) -> Callable[[], click.Command]:
-        """``deploy aws`` (boto3)."""
-        return _deploy_command
-
-    def build_bundle(
-        self, artifact: Path, config: Path | None, out: Path, options: Mapping[str, PackageOptionValue], report: Report
-    ) -> Bundle:
-        """The Lambda zip; ``cross_python`` is split into the runner command. Raises BundleError or ConfigError."""
-        from adapters.aws_lambda.bundle import build_bundle
-
-        cross_python, wheel_cache = options.get("cross_python"), options.get("wheel_cache")
-        runner = str(cross_python).split() if cross_python else None
-        cache = Path(wheel_cache) if wheel_cache else None
-        return build_bundle(artifact, config, out, runner=runner, wheel_cache=cache, report=report)
-
-
-provider = AwsLambda()
+    ),
+    config_table=PROVIDERS["aws"],
+    emulations={shape: functools.partial(_emulation, shape) for shape in SHAPES},
+    event_invoker=_event_invoker,
+    deploy_command=_deploy_command,
+)

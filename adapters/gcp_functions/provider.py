@@ -5,17 +5,14 @@ Imported by the ``portable-fn`` command only; the deployed ``main.py`` never loa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
+from portable_fn.providers import Bundler, Emulation, EventInvoker, Plugin
+from portable_fn.schema import PROVIDERS
 
-from portable_fn.providers import Emulation, EventInvoker, PackageOption, PackageOptionValue
-from portable_fn.schema import PROVIDERS, Schema
 
-if TYPE_CHECKING:
-    import click
+def _bundler() -> Bundler:
+    from adapters.gcp_functions.bundle import build_bundle
 
-    from portable_fn.packaging import Bundle, Report
+    return lambda artifact, config, out, _options, report: build_bundle(artifact, config, out, report=report)
 
 
 def _emulation() -> Emulation:
@@ -30,29 +27,12 @@ def _event_invoker() -> EventInvoker:
     return invoke_event
 
 
-class GcpFunctions:
-    """``package gcp``, ``serve --emulate gcp``, ``invoke --provider gcp`` and ``[gcp]``."""
-
-    name = "gcp"
-    extra = "gcp"
-    package_help = "Google Cloud Functions source folder and zip; prints the gcloud command."
-    package_options: Sequence[PackageOption] = ()
-    config_table: Schema = PROVIDERS["gcp"]
-    emulations: Mapping[str, Callable[[], Emulation]] = {"gcp": _emulation}
-    deploy_command: Callable[[], click.Command] | None = None
-
-    @property
-    def event_invoker(self) -> Callable[[], EventInvoker]:
-        """CloudEvents (structured) and legacy background events."""
-        return _event_invoker
-
-    def build_bundle(
-        self, artifact: Path, config: Path | None, out: Path, options: Mapping[str, PackageOptionValue], report: Report
-    ) -> Bundle:
-        """The source folder and zip. Raises BundleError or ConfigError."""
-        from adapters.gcp_functions.bundle import build_bundle
-
-        return build_bundle(artifact, config, out, report=report)
-
-
-provider = GcpFunctions()
+provider = Plugin(
+    name="gcp",
+    extra="gcp",
+    package_help="Google Cloud Functions source folder and zip; prints the gcloud command.",
+    load_bundler=_bundler,
+    config_table=PROVIDERS["gcp"],
+    emulations={"gcp": _emulation},
+    event_invoker=_event_invoker,
+)

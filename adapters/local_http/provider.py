@@ -1,40 +1,24 @@
 """The container provider object (the local server in an image), registered under the
-``portable_fn.providers`` entry points. Imported by the ``portable-fn`` command only."""
+``portable_fn.providers`` entry points. Imported by the ``portable-fn`` command only.
+
+Plain HTTP needs no emulation, and a container has no native events.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from portable_fn.providers import Emulation, EventInvoker, PackageOption, PackageOptionValue
-from portable_fn.schema import PROVIDERS, Schema
-
-if TYPE_CHECKING:
-    import click
-
-    from portable_fn.packaging import Bundle, Report
+from portable_fn.providers import Bundler, Plugin
+from portable_fn.schema import PROVIDERS
 
 
-class Container:
-    """``package container`` and ``[container]``: plain HTTP needs no emulation and has no native events."""
+def _bundler() -> Bundler:
+    from adapters.local_http.bundle import build_bundle
 
-    name = "container"
-    extra = None
-    package_help = "Container build context (Dockerfile running the local server)."
-    package_options: Sequence[PackageOption] = ()
-    config_table: Schema = PROVIDERS["container"]
-    emulations: Mapping[str, Callable[[], Emulation]] = {}
-    event_invoker: Callable[[], EventInvoker] | None = None
-    deploy_command: Callable[[], click.Command] | None = None
-
-    def build_bundle(
-        self, artifact: Path, config: Path | None, out: Path, options: Mapping[str, PackageOptionValue], report: Report
-    ) -> Bundle:
-        """The image's build context. Raises BundleError or ConfigError."""
-        from adapters.local_http.bundle import build_bundle
-
-        return build_bundle(artifact, config, out, report=report)
+    return lambda artifact, config, out, _options, report: build_bundle(artifact, config, out, report=report)
 
 
-provider = Container()
+provider = Plugin(
+    name="container",
+    package_help="Container build context (Dockerfile running the local server).",
+    load_bundler=_bundler,
+    config_table=PROVIDERS["container"],
+)

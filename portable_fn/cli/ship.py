@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,25 +47,35 @@ def package_command(provider: Provider) -> click.Command:
 
 
 class ProviderGroup(click.Group):
-    """A group whose subcommands come from the registry; with none registered, one line says to reinstall."""
+    """A group whose subcommands come from the registry, each built only when named or listed (a provider's
+    ``deploy`` imports its cloud's client); with none registered, one line says to reinstall."""
+
+    def __init__(self, name: str, loaders: dict[str, Callable[[], click.Command]], help_text: str) -> None:
+        super().__init__(name, help=help_text)
+        self.loaders = loaders
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.loaders)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        load = self.loaders.get(cmd_name)
+        return load() if load else None
 
     def invoke(self, ctx: click.Context) -> Any:
-        if not self.commands:
+        if not self.loaders:
             raise click.ClickException(REINSTALL)
         return super().invoke(ctx)
 
 
-@main.group(cls=ProviderGroup)
-def package() -> None:
-    """Bundle one .wasm for a provider, precompiled for its machine."""
-
-
-@main.group(cls=ProviderGroup)
-def deploy() -> None:
-    """Deploy a bundle built by ``package``."""
-
-
-for _provider in REGISTRY.providers.values():
-    package.add_command(package_command(_provider))
-    if _provider.deploy_command is not None:
-        deploy.add_command(_provider.deploy_command())
+package = ProviderGroup(
+    "package",
+    {name: functools.partial(package_command, provider) for name, provider in REGISTRY.providers.items()},
+    "Bundle one .wasm for a provider, precompiled for its machine.",
+)
+deploy = ProviderGroup(
+    "deploy",
+    {name: provider.deploy_command for name, provider in REGISTRY.providers.items() if provider.deploy_command},
+    "Deploy a bundle built by ``package``.",
+)
+main.add_command(package)
+main.add_command(deploy)
