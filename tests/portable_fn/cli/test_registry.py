@@ -24,6 +24,12 @@ from pathlib import Path
 from portable_fn.providers import Emulation, PackageOption
 
 
+def missing_library():
+    import acme_cloud_sdk  # not installed anywhere
+
+    return Emulation(acme_cloud_sdk.app)
+
+
 def echo_app(spec):
     def app(environ, start_response):
         start_response("200 OK", [("Content-Type", "text/plain")])
@@ -38,7 +44,7 @@ class Acme:
     package_help = "Acme Cloud bundle, for the test only."
     package_options = (PackageOption("flavour", "Which Acme flavour.", envvar="ACME_FLAVOUR"),)
     config_table = {}
-    emulations = {"acme-echo": lambda: Emulation(echo_app, "/acme")}
+    emulations = {"acme-echo": lambda: Emulation(echo_app, "/acme"), "acme-sdk": missing_library}
     event_invoker = None
     deploy_command = None
 
@@ -81,7 +87,9 @@ def test_a_registered_provider_gets_its_package_subcommand_and_emulation(tmp_pat
     own = run_cli(["package", "acme", "--help"], tmp_path, acme)
     assert "--flavour TEXT" in own.stdout and "Which Acme flavour." in own.stdout
     choices = one_error_line(run_cli(["serve", "--emulate", "bogus"], tmp_path, acme))
-    assert "'none', 'acme-echo', 'aws-rest', 'aws-http', 'aws-url', 'aws-alb', 'azure', 'gcp'." in choices
+    assert "'none', 'acme-echo', 'acme-sdk', 'aws-rest', 'aws-http', 'aws-url', 'aws-alb', 'azure', 'gcp'." in choices
+    missing = one_error_line(run_cli(["serve", "--emulate", "acme-sdk"], tmp_path, acme))
+    assert missing == "Error: --emulate acme-sdk needs a package that is not installed (acme_cloud_sdk is missing)"
     invoke = run_cli(["invoke", "--help"], tmp_path, acme)
     assert "--provider [aws|azure|gcp] " in invoke.stdout  # acme has no native events
 
