@@ -182,7 +182,8 @@ def table(schema: Schema) -> Checker:
 
 # None as default means "no value unless given" (Limits' own default applies for a limit).
 LIMITS: Schema = {
-    name: (positive_number, None) for name in ("memory_mb", "timeout_seconds", "max_body_mb", "max_output_mb", "max_stderr_mb")
+    name: (positive_number, None)
+    for name in ("memory_mb", "timeout_seconds", "max_body_mb", "max_output_mb", "max_stderr_mb")
 }
 GRANTS: Schema = {"env": (env_names, []), "dirs": (dir_table, {}), "authorization": (flag, False)}
 PROVIDERS: dict[str, Schema] = {

@@ -19,11 +19,11 @@ from adapters.aws_lambda.http_event import (
     normalize_path,
     read_body,
 )
-from adapters.aws_lambda.types import Event, HttpOptions, Result
+from adapters.aws_lambda.types import AlbResult, Event, HttpOptions
 from portable_fn import Request, Response, status_line
 
 
-class AlbMultiValue(HttpShape):
+class AlbMultiValue(HttpShape[AlbResult]):
     """ALB with multi-value headers enabled: ``multiValueHeaders`` and multi-value query both ways."""
 
     name = "ALB (multi-value headers)"
@@ -50,9 +50,9 @@ class AlbMultiValue(HttpShape):
             remote_addr=appended_client(headers),
         )
 
-    def to_result(self, response: Response, options: HttpOptions) -> Result:
+    def to_result(self, response: Response, options: HttpOptions) -> AlbResult:
         body, is_base64 = encode_body(response, options)
-        result: Result = {
+        result: AlbResult = {
             "statusCode": response.status,
             "statusDescription": status_line(response.status),
             "body": body,

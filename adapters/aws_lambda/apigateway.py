@@ -14,11 +14,11 @@ from adapters.aws_lambda.http_event import (
     normalize_path,
     read_body,
 )
-from adapters.aws_lambda.types import Event, HttpOptions, Result
+from adapters.aws_lambda.types import Event, HttpOptions, HttpV2Result, RestResult
 from portable_fn import Request, RequestError, Response
 
 
-class RestApiV1(HttpShape):
+class RestApiV1(HttpShape[RestResult]):
     """API Gateway REST API proxy integration, payload 1.0, with or without ``multiValue*`` fields.
 
     REST has no raw query string: it is rebuilt from the decoded parameters, re-encoded.
@@ -54,7 +54,7 @@ class RestApiV1(HttpShape):
             domain=context.get("domainName"),
         )
 
-    def to_result(self, response: Response, options: HttpOptions) -> Result:
+    def to_result(self, response: Response, options: HttpOptions) -> RestResult:
         body, is_base64 = encode_body(response, options)
         return {
             "statusCode": response.status,
@@ -64,7 +64,7 @@ class RestApiV1(HttpShape):
         }
 
 
-class HttpApiV2(HttpShape):
+class HttpApiV2(HttpShape[HttpV2Result]):
     """API Gateway HTTP API, payload 2.0: ``rawPath``/``rawQueryString``, ``cookies`` lists both ways.
 
     A named stage (not ``$default``) prefixes ``rawPath`` and becomes SCRIPT_NAME.
@@ -110,7 +110,7 @@ class HttpApiV2(HttpShape):
         prefix = f"/{stage}"
         return prefix if path == prefix or path.startswith(prefix + "/") else ""
 
-    def to_result(self, response: Response, options: HttpOptions) -> Result:
+    def to_result(self, response: Response, options: HttpOptions) -> HttpV2Result:
         body, is_base64 = encode_body(response, options)
         headers = header_map(response.headers)
         cookies = next((headers.pop(name) for name in list(headers) if name.lower() == "set-cookie"), [])

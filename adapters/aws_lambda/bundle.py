@@ -48,8 +48,8 @@ def build_bundle(
     settings = manifest.settings("aws")
     machine = MACHINES[settings["architecture"]]
     staging = stage_in(out)
-    staging.add_template("aws_lambda")
-    staging.add_packages("aws_lambda")
+    staging.add_template(Path(__file__).parent)
+    staging.add_packages(Path(__file__).parent)
     artifact_name = stage_manifest(staging, manifest)
     python_version = settings["runtime"].removeprefix("python")
     vendor_wheels(staging, machine, python_version, wheel_cache=wheel_cache, report=report)

@@ -1,24 +1,22 @@
 """The one ordered list of event shapes and the code path every invocation takes.
 
 Order matters where shapes overlap: Function URL before HTTP API (both payload 2.0),
-ALB before REST (both carry ``httpMethod``), ALB multi-value before single-value.
+ALB before REST (both carry ``httpMethod``), ALB multi-value before single-value. A caller may pass
+its own sequence of shapes (anything with ``name``, ``matches`` and ``invoke``: ``types.Shape``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from adapters.aws_lambda.alb import AlbMultiValue, AlbSingleValue
 from adapters.aws_lambda.apigateway import FunctionUrl, HttpApiV2, RestApiV1
-from adapters.aws_lambda.http_event import HttpShape
-from adapters.aws_lambda.record_event import EventSource
 from adapters.aws_lambda.sources import S3, CloudWatchLogs, DynamoDbStream, EventBridge, Kinesis, Sns, Sqs
-from adapters.aws_lambda.types import HttpOptions, Invocation, LambdaContext, Result, UnknownEvent
-from portable_fn import EventRejected, Function, PortableFnError, Response
+from adapters.aws_lambda.types import HttpOptions, Invocation, LambdaContext, Result, Shape, UnknownEvent
+from portable_fn import EventRejected, Function, PortableFnError
 
 _log = logging.getLogger("adapters.aws_lambda")
-
-Shape = HttpShape | EventSource
 
 SHAPES: tuple[Shape, ...] = (
     FunctionUrl(),
@@ -36,17 +34,17 @@ SHAPES: tuple[Shape, ...] = (
 )
 
 
-def find_shape(event: object) -> Shape:
-    """The first shape that matches ``event``. Raises UnknownEvent naming what was found."""
+def find_shape(event: object, shapes: Sequence[Shape] = SHAPES) -> Shape:
+    """The first of ``shapes`` that matches ``event``. Raises UnknownEvent naming what was found."""
     if isinstance(event, dict):
         refuse_authorizer(event)
-        for shape in SHAPES:
+        for shape in shapes:
             if shape.matches(event):
                 return shape
         found = f"an object with keys {sorted(event)[:8]}"
     else:
         found = f"a JSON {type(event).__name__}"
-    supported = ", ".join(shape.name for shape in SHAPES)
+    supported = ", ".join(shape.name for shape in shapes)
     raise UnknownEvent(f"unrecognised Lambda event: got {found}; supported: {supported}")
 
 
@@ -66,9 +64,16 @@ def refuse_authorizer(event: dict[str, object]) -> None:
 
 
 def handle_event(
-    function: Function, event: object, context: LambdaContext | None, options: HttpOptions | None = None
+    function: Function,
+    event: object,
+    context: LambdaContext | None,
+    options: HttpOptions | None = None,
+    shapes: Sequence[Shape] = SHAPES,
 ) -> Result | None:
-    """Run ``function`` for one Lambda event and return Lambda's result.
+    """Run ``function`` for one Lambda event, as the first of ``shapes`` it matches, and return Lambda's result.
+
+    The result is read-only here: each shape's own result type (``types.LambdaResult``) is where mypy
+    checks the keys.
 
     HTTP shapes always return a result (400 for a malformed event, 500 after logging an
     unexpected error). Non-HTTP sources raise UnknownEvent/RequestError for a malformed event,
@@ -76,17 +81,13 @@ def handle_event(
     and EventRejected (so Lambda retries) after logging an unexpected error.
     """
     invocation = Invocation.from_context(context)
-    shape = find_shape(event)
+    shape = find_shape(event, shapes)
     assert isinstance(event, dict)  # find_shape only matches dicts
-    options = options or HttpOptions()
     try:
-        return shape.invoke(function, event, invocation, options)
+        return shape.invoke(function, event, invocation, options or HttpOptions())
     except PortableFnError:
         raise
     except Exception as exc:
         # The last-resort boundary: a bug of ours never reaches the Lambda runtime raw.
         _log.exception("unexpected error handling a %s event [request %s]", shape.name, invocation.request_id)
-        if isinstance(shape, HttpShape):
-            # Default options: the ones given may be what failed.
-            return shape.to_result(Response.internal_error(), HttpOptions())
         raise EventRejected(f"{shape.name} event: internal error in portable_fn; Lambda will retry") from exc

@@ -1,7 +1,7 @@
 """What every HTTP-shaped Lambda event shares: field reading, URLs, bodies, result headers.
 
 Each shape (``apigateway.py``, ``alb.py``) subclasses ``HttpShape`` and says how its event
-becomes a Request and how a Response becomes its result; ``invoke`` is the same for all.
+becomes a Request and how a Response becomes its typed result; ``invoke`` is the same for all.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import binascii
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import quote
 
-from adapters.aws_lambda.types import Event, HttpOptions, Invocation, Result
+from adapters.aws_lambda.types import Event, HttpOptions, HttpResult, Invocation
 from portable_fn import Function, Request, RequestError, Response
 
 _log = logging.getLogger("adapters.aws_lambda")
@@ -22,10 +22,11 @@ _log = logging.getLogger("adapters.aws_lambda")
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 # Characters legal in a query value as is; '&', '=', '+', '#' and '%' are always escaped.
 _QUERY_SAFE = "!$'()*,/:;?@-._~"
+R = TypeVar("R", bound=HttpResult)
 
 
-class HttpShape(ABC):
-    """One HTTP event shape: detection, event -> Request, Response -> result."""
+class HttpShape(ABC, Generic[R]):
+    """One HTTP event shape (a ``types.Shape``): detection, event -> Request, Response -> result ``R``."""
 
     name: ClassVar[str]
 
@@ -38,18 +39,27 @@ class HttpShape(ABC):
         """The Request the guest sees. Raises RequestError on a missing or mistyped field."""
 
     @abstractmethod
-    def to_result(self, response: Response, options: HttpOptions) -> Result:
+    def to_result(self, response: Response, options: HttpOptions) -> R:
         """The result Lambda hands back to the service that invoked it."""
 
-    def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> Result:
-        """Run the guest for ``event``; a malformed event gets a 400 result, never an exception."""
+    def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> R:
+        """Run the guest for ``event``; a malformed event gets a 400 result and a bug of ours a 500
+        (logged with its traceback), never an exception."""
+        try:
+            return self.to_result(self.answer(function, event, invocation), options)
+        except Exception:
+            # The last-resort boundary: a bug of ours never reaches the Lambda runtime raw.
+            _log.exception("unexpected error handling a %s event [request %s]", self.name, invocation.request_id)
+            # Default options: the ones given may be what failed.
+            return self.to_result(Response.internal_error(), HttpOptions())
+
+    def answer(self, function: Function, event: Event, invocation: Invocation) -> Response:
+        """The guest's Response, or the 400 for a malformed event."""
         try:
             request = self.to_request(event, invocation.request_id)
         except RequestError as exc:
-            response = self.reject(exc.status, str(exc), invocation)
-        else:
-            response = function.handle(request, timeout=invocation.timeout())
-        return self.to_result(response, options)
+            return self.reject(exc.status, str(exc), invocation)
+        return function.handle(request, timeout=invocation.timeout())
 
     def reject(self, status: int, message: str, invocation: Invocation) -> Response:
         """Log and answer a request the adapter refuses before the guest runs."""

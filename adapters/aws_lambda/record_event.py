@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from adapters.aws_lambda.types import Event, HttpOptions, Invocation, RecordsFailed, Result
+from adapters.aws_lambda.types import BatchResult, Event, HttpOptions, Invocation, RecordsFailed
 from portable_fn import CloudEvent, Function, RequestError, Response, is_acknowledged
 
 _log = logging.getLogger("adapters.aws_lambda")
@@ -23,7 +23,7 @@ TEXT = "text/plain; charset=utf-8"
 
 
 class EventSource(ABC):
-    """One non-HTTP source: detection, event -> CloudEvents, failures -> the source's retry signal."""
+    """One non-HTTP source (a ``types.Shape``): detection, event -> CloudEvents, failures -> retries."""
 
     name: ClassVar[str]
     # Ordered streams stop at the first refused record: Lambda retries the whole batch anyway.
@@ -37,7 +37,9 @@ class EventSource(ABC):
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
         """One CloudEvent per record. Raises RequestError on a missing or mistyped field."""
 
-    def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> Result | None:
+    def invoke(
+        self, function: Function, event: Event, invocation: Invocation, options: HttpOptions
+    ) -> BatchResult | None:
         """Deliver every record to the guest and answer as the source expects.
 
         Raises RequestError for a malformed event, RecordsFailed (where ``report`` does).
@@ -61,7 +63,7 @@ class EventSource(ABC):
                     break
         return outcomes
 
-    def report(self, failed: list[tuple[str, int]]) -> Result | None:
+    def report(self, failed: list[tuple[str, int]]) -> BatchResult | None:
         """Lambda's answer for a batch: nothing when all succeeded, else RecordsFailed is raised."""
         if failed:
             raise RecordsFailed(self.name, failed)

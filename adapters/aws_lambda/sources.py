@@ -19,7 +19,7 @@ from adapters.aws_lambda.record_event import (
     records,
     to_json,
 )
-from adapters.aws_lambda.types import Event, Result
+from adapters.aws_lambda.types import BatchResult, Event
 from portable_fn import CloudEvent, RequestError
 
 
@@ -48,7 +48,7 @@ class Sqs(EventSource):
             for record in tables(event, "Records")
         ]
 
-    def report(self, failed: list[tuple[str, int]]) -> Result | None:
+    def report(self, failed: list[tuple[str, int]]) -> BatchResult | None:
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id, _ in failed]}
 
 

@@ -1,19 +1,68 @@
-"""The vocabulary of the Lambda adapter: raw event payloads, the context, per-invocation facts.
+"""The vocabulary of the Lambda adapter: raw event payloads, results, the shape seam, the context.
 
 Raw events stay plain dicts (``Event``): Lambda hands over parsed JSON and each shape
-reads only the fields it knows, checking their types as it goes.
+reads only the fields it knows, checking their types as it goes. Results are TypedDicts, one per
+shape family, so mypy checks every key a shape returns.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict
 
-from portable_fn import EventRejected, RequestError
+from portable_fn import EventRejected, Function, RequestError
 
 Event = dict[str, Any]
-Result = dict[str, Any]
+
+
+class RestResult(TypedDict):
+    """API Gateway REST API (payload 1.0): every header as a list."""
+
+    statusCode: int
+    multiValueHeaders: dict[str, list[str]]
+    body: str
+    isBase64Encoded: bool
+
+
+class HttpV2Result(TypedDict):
+    """HTTP API and Function URL (payload 2.0): comma-joined headers, Set-Cookie values apart."""
+
+    statusCode: int
+    headers: dict[str, str]
+    cookies: list[str]
+    body: str
+    isBase64Encoded: bool
+
+
+class AlbResult(TypedDict):
+    """Application Load Balancer: ``multiValueHeaders`` when the target group enables them, else ``headers``."""
+
+    statusCode: int
+    statusDescription: str
+    body: str
+    isBase64Encoded: bool
+    headers: NotRequired[dict[str, str]]
+    multiValueHeaders: NotRequired[dict[str, list[str]]]
+
+
+class BatchItemFailure(TypedDict):
+    """One SQS message the guest refused; Lambda returns it to the queue."""
+
+    itemIdentifier: str
+
+
+class BatchResult(TypedDict):
+    """SQS partial batch response."""
+
+    batchItemFailures: list[BatchItemFailure]
+
+
+HttpResult = RestResult | HttpV2Result | AlbResult
+LambdaResult = HttpResult | BatchResult
+# Any result read back without knowing its shape (the local emulator turns it into HTTP).
+Result = Mapping[str, Any]
 
 # Time kept back from the guest so the runtime can still post the answer before Lambda's deadline.
 SAFETY_MARGIN_SECONDS = 0.25
@@ -36,6 +85,28 @@ class LambdaContext(Protocol):
     def aws_request_id(self) -> str: ...
 
     def get_remaining_time_in_millis(self) -> int: ...
+
+
+class Shape(Protocol):
+    """One event shape (an HTTP payload or a non-HTTP source); ``dispatch.handle_event`` tries them in order."""
+
+    @property
+    def name(self) -> str:
+        """Named in logs and in the list of supported shapes."""
+        ...
+
+    def matches(self, event: Event) -> bool:
+        """True when ``event`` has this shape."""
+        ...
+
+    def invoke(
+        self, function: Function, event: Event, invocation: Invocation, options: HttpOptions
+    ) -> LambdaResult | None:
+        """Run the guest for ``event`` and return what Lambda hands back (None for no result).
+
+        Raises PortableFnError subclasses (RequestError, EventRejected) as the source's retry rules want.
+        """
+        ...
 
 
 class UnknownEvent(RequestError):

@@ -32,7 +32,7 @@ def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Repo
     """
     manifest = read_manifest(artifact, config)
     settings = manifest.settings("azure")
-    staging, precompiled = stage_source_bundle(manifest, out, "azure_functions", ("azure-functions",), report)
+    staging, precompiled = stage_source_bundle(manifest, out, Path(__file__).parent, ("azure-functions",), report)
     write_route_prefix(staging, settings["route_prefix"])
     if not staging.path(".funcignore").exists():
         staging.add_bytes(".funcignore", FUNCIGNORE.encode())

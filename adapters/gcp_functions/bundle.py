@@ -21,7 +21,7 @@ def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Repo
     """
     manifest = read_manifest(artifact, config)
     settings = manifest.settings("gcp")
-    staging, precompiled = stage_source_bundle(manifest, out, "gcp_functions", ("functions-framework",), report)
+    staging, precompiled = stage_source_bundle(manifest, out, Path(__file__).parent, ("functions-framework",), report)
     entry_point = settings["entry_point"] or HTTP_ENTRY_POINT
     archive = out / f"{manifest.name}-gcp.zip"
     size = zip_source_bundle(staging, archive)

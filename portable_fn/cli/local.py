@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import importlib
 import json
 import os
 import socket
@@ -13,14 +11,13 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from portable_fn.cli.registry import REGISTRY, ProviderChoice
 from portable_fn.cli.root import (
-    EXTRAS,
     build_spec,
     cache_dir_option,
     compiling_notice,
@@ -35,20 +32,7 @@ from portable_fn.cli.root import (
 from portable_fn.config import spec_from_config
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Request, status_line
-
-AppFactory = Callable[[FunctionSpec], Callable[..., Any]]
-
-
-# Each module exposes build_app(spec, shape=NAME) -> WSGI app.
-EMULATORS = {
-    "aws-rest": "adapters.aws_lambda.emulate",
-    "aws-http": "adapters.aws_lambda.emulate",
-    "aws-url": "adapters.aws_lambda.emulate",
-    "aws-alb": "adapters.aws_lambda.emulate",
-    "azure": "adapters.azure_functions.emulate",
-    "gcp": "adapters.gcp_functions.emulate",
-}
-
+from portable_fn.providers import Emulation
 
 # The function_options that --config replaces (the cache options still apply beside it).
 _FUNCTION_OPTIONS = {
@@ -59,8 +43,9 @@ _FUNCTION_OPTIONS = {
     "dirs": "--dir",
 }
 
-# ``invoke --event``: each adapter package has an ``invoke`` module exposing invoke_event(function, event).
-EVENT_ADAPTERS = {"aws": "aws_lambda", "azure": "azure_functions", "gcp": "gcp_functions"}
+# ``serve --emulate MODE`` and ``invoke --provider NAME``: what the registered providers offer.
+EMULATIONS = REGISTRY.emulations()
+EVENT_INVOKERS = REGISTRY.event_invokers()
 
 
 @main.command()
@@ -71,7 +56,7 @@ EVENT_ADAPTERS = {"aws": "aws_lambda", "azure": "azure_functions", "gcp": "gcp_f
 @click.option("--threads", type=click.IntRange(1), default=2, show_default=True, help="Threads per process.")
 @click.option(
     "--emulate",
-    type=click.Choice(["none", *EMULATORS]),
+    type=ProviderChoice(["none", *EMULATIONS]),
     default="none",
     show_default=True,
     help="Send each request through this provider's adapter, as its native event.",
@@ -98,7 +83,7 @@ def serve(
 
     quiet = options.pop("quiet")
     spec = build_spec(artifact, options) if config is None else _spec_from_config(config, artifact, options)
-    factory, prefix = (None, "") if emulate == "none" else emulator(emulate)
+    emulation = None if emulate == "none" else emulator(emulate)
     listener = listen(host, port)
     _check_in_child(spec)
     port = listener.getsockname()[1]
@@ -111,10 +96,11 @@ def serve(
         listener_fd=listener.fileno(),
     )
     show_logs(quiet)
+    prefix = emulation.url_prefix if emulation else ""
     click.echo(f"Serving {spec.artifact.name} on {_url(host, port)}{prefix}/", err=True)
     if prefix:
         click.echo(f"(as {emulate} does, every path is under {prefix}/; other paths answer 404)", err=True)
-    run_server(spec, server, factory)
+    run_server(spec, server, emulation.factory if emulation else None)
 
 
 def _spec_from_config(config: Path, artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
@@ -135,14 +121,12 @@ def _spec_from_config(config: Path, artifact: Path | None, options: dict[str, An
     return spec if spec.cache_dir else dataclasses.replace(spec, cache_dir=options["cache_dir"] or default_cache_dir())
 
 
-def emulator(name: str) -> tuple[AppFactory, str]:
-    """The app factory that turns local HTTP into provider ``name``'s native events, and the
-    path prefix it serves under (a module with one names it ``URL_PREFIX``)."""
-    module_name = EMULATORS[name]
-    with needs_extra(EXTRAS[module_name.split(".")[1]], f"--emulate {name}"):
-        module = importlib.import_module(module_name)
-    prefix: str = getattr(module, "URL_PREFIX", "")
-    return functools.partial(module.build_app, shape=name), prefix
+def emulator(mode: str) -> Emulation:
+    """The app factory that turns local HTTP into ``mode``'s native events, and the path prefix it serves
+    under. Raises click.ClickException naming the extra to install when the provider's library is missing."""
+    provider, load = EMULATIONS[mode]
+    with needs_extra(provider.extra, f"--emulate {mode}"):
+        return load()
 
 
 # gunicorn's default backlog.
@@ -250,7 +234,7 @@ def build(app_dir: Path, output: Path, toolchain_dir: Path | None) -> None:
     "Exits 0 when the provider would see a successful invocation (SQS partial failures are listed in "
     "batchItemFailures), 1 when the invocation fails and the provider would retry the whole event.",
 )
-@click.option("--provider", type=click.Choice(sorted(EVENT_ADAPTERS)), default=None, help="Adapter for --event.")
+@click.option("--provider", type=ProviderChoice(sorted(EVENT_INVOKERS)), default=None, help="Adapter for --event.")
 @function_options
 @quiet_option
 def invoke(
@@ -303,11 +287,12 @@ def _invoke_event(spec: FunctionSpec, event_file: Path | None, provider: str | N
         event = json.loads(event_file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise click.UsageError(f"cannot read --event file {str(event_file)!r}: {exc}") from exc
-    with needs_extra(EXTRAS[EVENT_ADAPTERS[provider]], f"--provider {provider}"):
-        module = importlib.import_module(f"adapters.{EVENT_ADAPTERS[provider]}.invoke")
+    owner, load = EVENT_INVOKERS[provider]
+    with needs_extra(owner.extra, f"--provider {provider}"):
+        invoke_event = load()
     function = load_function(spec)
     with reported_errors(with_status=True):
-        result = module.invoke_event(function, event)
+        result = invoke_event(function, event)
     click.echo(json.dumps(result, indent=2))
 
 

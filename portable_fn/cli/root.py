@@ -134,13 +134,10 @@ def reported_errors(*, with_status: bool = False) -> Iterator[None]:
         raise click.ClickException(message) from exc
 
 
-# The optional dependency each provider's adapter needs (pyproject.toml's extras).
-EXTRAS = {"aws_lambda": "aws", "azure_functions": "azure", "gcp_functions": "gcp"}
-
-
 @contextlib.contextmanager
-def needs_extra(extra: str, purpose: str) -> Iterator[None]:
-    """Turn a missing third-party package into one line naming the extra that installs it.
+def needs_extra(extra: str | None, purpose: str) -> Iterator[None]:
+    """Turn a missing third-party package into one line naming the extra that installs it (a provider's
+    ``extra``; without one, the missing package itself).
 
     An ImportError of portable_fn's own modules is a bug and propagates with its traceback.
     """
@@ -150,6 +147,8 @@ def needs_extra(extra: str, purpose: str) -> Iterator[None]:
         if (exc.name or "").partition(".")[0] in ("portable_fn", "adapters"):
             raise
         missing = f" ({exc.name} is missing)" if exc.name else ""
+        if extra is None:
+            raise click.ClickException(f"{purpose} needs a package that is not installed{missing}") from exc
         message = f"{purpose} needs the {extra!r} extra{missing}: pip install 'portable-fn[{extra}]'"
         raise click.ClickException(message) from exc
 

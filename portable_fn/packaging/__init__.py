@@ -1,6 +1,9 @@
-"""Build-time packaging: deterministic zips, bundle staging, precompiling and wheel vendoring.
+"""The declared build-time API for providers: deterministic zips, bundle staging, precompiling, wheel vendoring.
 
-Used by each provider's ``adapters/<provider>/bundle.py`` and by the CLI; never imported at request time.
+A provider's bundler (``adapters/<provider>/bundle.py``, or a third party's) may import what ``__all__`` names
+here, besides the public ``portable_fn`` API; nothing else of portable_fn's internals. It never imports a
+provider: a bundler hands over its own package folder (``Path(__file__).parent``) for its template and code.
+Build time only: never imported at request time, and left out of every bundle.
 """
 
 from portable_fn.config import CONFIG_NAME

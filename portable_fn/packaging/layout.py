@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-import adapters
 import portable_fn
 from portable_fn.errors import BundleError
 from portable_fn.schema import is_inside_path
@@ -65,26 +64,25 @@ class Staging:
             if path.is_file():
                 self.add_bytes(f"{name}/{relative.as_posix()}", path.read_bytes())
 
-    def add_packages(self, provider: str) -> None:
-        """Copy portable_fn and the ``adapters`` package of ``provider`` (its template stays out)."""
+    def add_packages(self, adapter: Path) -> None:
+        """Copy portable_fn and the provider's package folder ``adapter`` (``.../adapters/aws_lambda``) with
+        its parent package's ``__init__.py``, at the same import path; its template stays out."""
         # Build-time code stays out: a deployed function never packages anything.
         self.add_tree(
             "portable_fn", Path(portable_fn.__file__).parent, skip=lambda relative: relative.parts[0] == "packaging"
         )
-        adapters_dir = Path(adapters.__file__).parent
-        self.add_file("adapters/__init__.py", adapters_dir / "__init__.py")
-        self.add_tree(
-            f"adapters/{provider}", adapters_dir / provider, skip=lambda relative: relative.parts[0] == "template"
-        )
+        parent = adapter.parent.name
+        self.add_file(f"{parent}/__init__.py", adapter.parent / "__init__.py")
+        self.add_tree(f"{parent}/{adapter.name}", adapter, skip=lambda relative: relative.parts[0] == "template")
 
-    def add_template(self, provider: str) -> list[str]:
-        """Copy ``adapters/<provider>/template/`` to the bundle root; returns the names copied.
+    def add_template(self, adapter: Path) -> list[str]:
+        """Copy the provider package ``adapter``'s ``template/`` folder to the bundle root; returns the names copied.
 
         Raises BundleError when the template directory is absent.
         """
-        template = Path(adapters.__file__).parent / provider / "template"
+        template = adapter / "template"
         if not template.is_dir():
-            raise BundleError(f"adapters/{provider}/template is missing from this installation")
+            raise BundleError(f"{template} is missing from this installation")
         self.add_tree(".", template)
         return sorted(path.relative_to(template).as_posix() for path in template.rglob("*") if path.is_file())
 

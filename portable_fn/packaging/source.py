@@ -16,15 +16,16 @@ SOURCE_MACHINE = "x86_64"
 
 
 def stage_source_bundle(
-    manifest: Manifest, out: Path, provider: str, requirements: tuple[str, ...], report: Report
+    manifest: Manifest, out: Path, adapter: Path, requirements: tuple[str, ...], report: Report
 ) -> tuple[Staging, Precompiled]:
-    """Stage template, packages, ``requirements.txt`` (exact pins), artifact, config and precompiled form.
+    """Stage the template and packages of the provider package folder ``adapter``, ``requirements.txt``
+    (exact pins), artifact, config and precompiled form.
 
     Raises BundleError.
     """
     staging = stage_in(out)
-    staging.add_template(provider)
-    staging.add_packages(provider)
+    staging.add_template(adapter)
+    staging.add_packages(adapter)
     pins = pinned_requirements((*requirements, "wasmtime"))
     staging.add_bytes("requirements.txt", ("\n".join(pins) + "\n").encode())
     artifact_name = stage_manifest(staging, manifest)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from adapters.aws_lambda.dispatch import handle_event
-from adapters.aws_lambda.types import HttpOptions
+from adapters.aws_lambda.types import HttpOptions, Result
 from portable_fn import Function
 from tests.adapters.aws_lambda.test_dispatch import EVENTS, guest_view, read_event
 
@@ -57,7 +57,7 @@ def test_function_url_never_strips_a_path_segment(load_sample: Callable[..., Fun
     assert (env["SCRIPT_NAME"], env["X_RAW_PATH_INFO"]) == ("", "/beta/files/a%20b%2Fc")
 
 
-def run(function: Function, event: dict[str, Any], options: HttpOptions | None = None) -> dict[str, Any]:
+def run(function: Function, event: dict[str, Any], options: HttpOptions | None = None) -> Result:
     result = handle_event(function, event, None, options)
     assert result is not None
     return result

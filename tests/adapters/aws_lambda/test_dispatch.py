@@ -1,4 +1,5 @@
-"""Every HTTP-shaped public sample reaches the guest exactly as its own fields say; shape detection."""
+"""Every HTTP-shaped public sample reaches the guest exactly as its own fields say; shape detection;
+custom shapes; result keys checked by mypy."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+import mypy.api
 import pytest
 
 from adapters.aws_lambda.dispatch import SHAPES, find_shape, handle_event
 from adapters.aws_lambda.http_event import HttpShape
-from adapters.aws_lambda.types import HttpOptions, UnknownEvent
-from portable_fn import Function
+from adapters.aws_lambda.types import BatchResult, Event, HttpOptions, Invocation, UnknownEvent
+from portable_fn import EventRejected, Function, Request
 from tests.conftest import EVENT_SAMPLES, parse_echo
 
 EVENTS = Path(__file__).parent / "events"
@@ -173,3 +175,64 @@ def test_an_unexpected_error_in_an_http_shape_is_logged_and_answered_500(
     assert "internal error" in result["body"]
     (record,) = [record for record in caplog.records if record.name == "adapters.aws_lambda"]
     assert record.exc_info is not None and record.exc_info[0] is TypeError
+
+
+class Ping:
+    """A shape of our own: ``{"ping": TEXT}`` is sent to the guest as a POST body; the result is its status."""
+
+    name = "ping"
+
+    def matches(self, event: Event) -> bool:
+        return "ping" in event
+
+    def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> BatchResult:
+        response = function.handle(Request("POST", "/ping", body=str(event["ping"]).encode()))
+        return {"batchItemFailures": [] if response.status == 200 else [{"itemIdentifier": event["ping"]}]}
+
+
+def test_handle_event_runs_a_custom_shape_before_the_built_in_ones(load_sample: Callable[..., Function]) -> None:
+    shapes = (Ping(), *SHAPES)
+    assert handle_event(load_sample("echo-c"), {"ping": "hello"}, None, shapes=shapes) == {"batchItemFailures": []}
+    sqs = read_event(EVENT_SAMPLES / "aws" / "sqs.json")
+    assert find_shape(sqs, shapes).name == "SQS"
+
+
+def test_only_the_shapes_given_are_tried(load_sample: Callable[..., Function]) -> None:
+    with pytest.raises(UnknownEvent, match=r"supported: ping$"):
+        handle_event(load_sample("echo-c"), read_event(EVENT_SAMPLES / "aws" / "sqs.json"), None, shapes=[Ping()])
+
+
+def test_an_unexpected_error_in_a_custom_shape_is_logged_and_retried(
+    load_sample: Callable[..., Function], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="adapters.aws_lambda"), pytest.raises(EventRejected, match="ping event"):
+        handle_event(load_sample("echo-c"), {"ping": None, "other": 1}, None, shapes=[Broken()])
+    (record,) = [record for record in caplog.records if record.name == "adapters.aws_lambda"]
+    assert record.exc_info is not None and record.exc_info[0] is KeyError
+
+
+class Broken(Ping):
+    def invoke(self, function: Function, event: Event, invocation: Invocation, options: HttpOptions) -> BatchResult:
+        raise KeyError("missing")
+
+
+MISSPELT = """
+from adapters.aws_lambda.apigateway import RestApiV1
+from adapters.aws_lambda.types import HttpOptions, RestResult
+from portable_fn import Response
+
+
+class Typo(RestApiV1):
+    def to_result(self, response: Response, options: HttpOptions) -> RestResult:
+        return {"statusCode": 200, "multiValueHeader": {}, "body": "", "isBase64Encoded": False}
+"""
+
+
+def test_mypy_refuses_a_result_key_a_shape_does_not_have(tmp_path: Path) -> None:
+    source = tmp_path / "typo.py"
+    source.write_text(MISSPELT)
+    report, _, status = mypy.api.run(
+        ["--strict", "--follow-imports=silent", "--cache-dir", str(tmp_path / "cache"), str(source)]
+    )
+    assert status == 1
+    assert 'Missing key "multiValueHeaders" for TypedDict "RestResult"' in report

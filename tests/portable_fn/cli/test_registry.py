@@ -1,0 +1,143 @@
+"""Providers are discovered from the ``portable_fn.providers`` entry points: a third party's shows up in the
+real CLI, a broken one is left out with a warning, missing metadata is one line, cold starts never look."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+from tests.portable_fn.cli.test_user_mistakes import one_error_line
+from tests.servers import ServerProcess
+
+# A provider of a third party's own package: nothing of it lives in this repository.
+ACME = """
+from __future__ import annotations
+
+from pathlib import Path
+
+from portable_fn.providers import Emulation, PackageOption
+
+
+def missing_library():
+    import acme_cloud_sdk  # not installed anywhere
+
+    return Emulation(acme_cloud_sdk.app)
+
+
+def echo_app(spec):
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"acme"]
+
+    return app
+
+
+class Acme:
+    name = "acme"
+    extra = None
+    package_help = "Acme Cloud bundle, for the test only."
+    package_options = (PackageOption("flavour", "Which Acme flavour.", envvar="ACME_FLAVOUR"),)
+    config_table = {}
+    emulations = {"acme-echo": lambda: Emulation(echo_app, "/acme"), "acme-sdk": missing_library}
+    event_invoker = None
+    deploy_command = None
+
+    def build_bundle(self, artifact, config, out, options, report):
+        raise NotImplementedError
+
+
+provider = Acme()
+"""
+
+
+def distribution(folder: Path, name: str, entry_points: str | None) -> Path:
+    """A real installed-distribution record (``NAME-1.0.dist-info``) in ``folder``, as pip writes one."""
+    info = folder / f"{name.replace('-', '_')}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    if entry_points is not None:
+        (info / "entry_points.txt").write_text(entry_points)
+    return folder
+
+
+def with_path(folder: Path) -> dict[str, str]:
+    return {"PYTHONPATH": f"{folder}{os.pathsep}{ROOT}"}
+
+
+@pytest.fixture
+def acme(tmp_path: Path) -> dict[str, str]:
+    """PYTHONPATH with the acme provider's module and its distribution's entry point."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "acme_provider.py").write_text(ACME)
+    entry = "[portable_fn.providers]\nacme = acme_provider:provider\n"
+    return with_path(distribution(tmp_path / "site", "acme-provider", entry))
+
+
+def test_a_registered_provider_gets_its_package_subcommand_and_emulation(tmp_path: Path, acme: dict[str, str]) -> None:
+    listing = run_cli(["package", "--help"], tmp_path, acme)
+    assert listing.returncode == 0, listing.stderr
+    assert "acme       Acme Cloud bundle, for the test only." in listing.stdout
+    assert "aws        AWS Lambda zip" in listing.stdout
+    own = run_cli(["package", "acme", "--help"], tmp_path, acme)
+    assert "--flavour TEXT" in own.stdout and "Which Acme flavour." in own.stdout
+    choices = one_error_line(run_cli(["serve", "--emulate", "bogus"], tmp_path, acme))
+    assert "'none', 'acme-echo', 'acme-sdk', 'aws-rest', 'aws-http', 'aws-url', 'aws-alb', 'azure', 'gcp'." in choices
+    missing = one_error_line(run_cli(["serve", "--emulate", "acme-sdk"], tmp_path, acme))
+    assert missing == "Error: --emulate acme-sdk needs a package that is not installed (acme_cloud_sdk is missing)"
+    invoke = run_cli(["invoke", "--help"], tmp_path, acme)
+    assert "--provider [aws|azure|gcp] " in invoke.stdout  # acme has no native events
+
+
+def test_serve_runs_a_registered_emulation_under_its_prefix(acme: dict[str, str]) -> None:
+    command = [sys.executable, "-m", "portable_fn", "serve", "--emulate", "acme-echo", "--port", "0", "--workers", "1"]
+    server = ServerProcess(command, env={**os.environ, **acme}, cwd=ROOT)
+    try:
+        port = server.listening_port()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/acme/", timeout=60) as response:
+            assert response.read() == b"acme"
+        assert "/acme/ (as acme-echo does, every path is under /acme/" in server.output().replace("\n", " ")
+    finally:
+        server.stop()
+
+
+def test_a_provider_that_fails_to_load_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    broken = "[portable_fn.providers]\nbroken = no_such_module:provider\n"
+    env = with_path(distribution(tmp_path / "site", "broken-provider", broken))
+    result = run_cli(["package", "--help"], tmp_path, env)
+    assert result.returncode == 0
+    assert "warning: provider entry point broken = no_such_module:provider failed to load" in result.stderr
+    assert "Traceback" not in result.stderr and "container" in result.stdout
+
+
+def test_metadata_without_the_entry_points_is_one_line_saying_to_reinstall(tmp_path: Path) -> None:
+    # Found first on the path, this record of portable-fn hides the installed one, as a stale install does.
+    env = with_path(distribution(tmp_path / "site", "portable-fn", "[console_scripts]\nportable-fn = x:y\n"))
+    (tmp_path / "app.wasm").write_bytes(b"\0asm\1\0\0\0")
+    for arguments in (["package", "aws", "app.wasm"], ["deploy", "aws", "app.wasm"]):
+        line = one_error_line(run_cli(arguments, tmp_path, env))
+        assert "no providers are registered under the 'portable_fn.providers' entry points: reinstall" in line
+    emulate = one_error_line(run_cli(["serve", "--emulate", "aws-rest"], tmp_path, env))
+    assert "'aws-rest' is not 'none'" in emulate and "reinstall portable-fn" in emulate
+
+
+@pytest.mark.parametrize(
+    "entry_module",
+    ["adapters.aws_lambda.handler", "adapters.azure_functions.handler", "adapters.gcp_functions.handler"],
+)
+def test_cold_start_paths_never_look_for_providers(entry_module: str) -> None:
+    command = [sys.executable, "-X", "importtime", "-c", f"import {entry_module}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=120)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    ours = {"portable_fn.providers", "portable_fn.cli", "portable_fn.cli.registry", "portable_fn.packaging"}
+    assert not imported & ours
+    assert not {name for name in imported if name.startswith("adapters.") and name.endswith(".provider")}
+    if entry_module == "adapters.aws_lambda.handler":
+        # Azure's and GCP's own libraries read package metadata themselves; Lambda's path reads none.
+        assert "importlib.metadata" not in imported
