@@ -66,9 +66,10 @@ def quote_path(decoded: bytes) -> str:
     return quote(decoded, safe=PATH_SAFE) or "/"
 
 
-def requote_path(raw: str) -> str:
-    """Escape only what is illegal in a raw path (text a provider hands over still escaped, with raw
-    non-ASCII in it): ``%`` stays, so existing escapes are never escaped twice and ``+`` stays ``+``.
+def requote_path(raw: str | bytes) -> str:
+    """Escape only what is illegal in a raw path (a request target, or text a provider hands over still
+    escaped, with raw non-ASCII in it): ``%`` stays, so existing escapes are never escaped twice and
+    ``+`` stays ``+``. Text is escaped as UTF-8, bytes as they are.
 
     Raises RequestError for text that is not valid Unicode (a lone surrogate, which JSON can carry).
     """

@@ -21,6 +21,7 @@ from portable_fn.http import (
     is_chunked,
     quote_path,
     read_limited,
+    requote_path,
     status_line,
 )
 from portable_fn.types import StartResponse, WSGIEnviron
@@ -83,10 +84,14 @@ def raw_path(environ: WSGIEnviron) -> str:
 
 
 def origin_path(target: str) -> str:
-    """The path of a request target without its query. RFC 9112 section 3.2.2: a server must accept
-    the absolute form (``http://host/p?q``, sent to proxies) and take the path that follows the authority."""
+    """The path of a request target (text holding its bytes as latin-1, as servers decode it) without
+    its query, with what is illegal in a path escaped, as every provider's front end does.
+
+    RFC 9112 section 3.2.2: a server must accept the absolute form (``http://host/p?q``, sent to
+    proxies) and take the path that follows the authority.
+    """
     path = target.split("?", 1)[0]
-    return (path if path.startswith("/") else urlsplit(path).path) or "/"
+    return requote_path((path if path.startswith("/") else urlsplit(path).path).encode("latin-1")) or "/"
 
 
 def request_headers(environ: WSGIEnviron) -> Iterable[tuple[str, str]]:

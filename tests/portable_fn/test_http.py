@@ -56,3 +56,7 @@ def test_a_raw_path_keeps_its_escapes(raw: str, escaped: str) -> None:
 def test_a_raw_path_that_is_not_unicode_is_a_request_error() -> None:
     with pytest.raises(RequestError, match="not valid Unicode"):
         requote_path("/\ud800")
+
+
+def test_raw_path_bytes_are_escaped_as_they_are() -> None:
+    assert requote_path(b'/caf\xc3\xa9/"x"%2F') == "/caf%C3%A9/%22x%22%2F"

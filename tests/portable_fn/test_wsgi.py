@@ -40,6 +40,7 @@ class StartResponse:
         pytest.param({"RAW_URI": "http://example.com/x%2Fy?q=1"}, "/x%2Fy", id="absolute-form"),
         pytest.param({"RAW_URI": "http://example.com"}, "/", id="absolute-form-without-path"),
         pytest.param({"PATH_INFO": "/50%/caf\xc3\xa9"}, "/50%25/caf%C3%A9", id="path-info-re-escaped"),
+        pytest.param({"RAW_URI": '/raw/"<>`/caf\xc3\xa9%2F'}, "/raw/%22%3C%3E%60/caf%C3%A9%2F", id="raw-uri-escaped"),
     ],
 )
 def test_the_path_is_the_one_the_client_sent(variables: dict[str, str], path: str) -> None:
