@@ -6,6 +6,7 @@ Bodies are bytes and headers are ordered ``(name, value)`` pairs, so repeated he
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -19,6 +20,7 @@ _STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in H
 # RFC 3986 pchar and '/' (unreserved and sub-delims, ':' and '@'): legal in a path as they are.
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
 # Headers the serving front end sets from the body it sends; a guest's copies would contradict it.
+_CLEAN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~%-]*")
 SERVER_OWNED_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
@@ -66,15 +68,18 @@ def quote_path(decoded: bytes) -> str:
     return quote(decoded, safe=PATH_SAFE) or "/"
 
 
-def requote_path(raw: str | bytes) -> str:
+def requote_path(raw: str, encoding: str = "utf-8") -> str:
     """Escape only what is illegal in a raw path (a request target, or text a provider hands over still
     escaped, with raw non-ASCII in it): ``%`` stays, so existing escapes are never escaped twice and
-    ``+`` stays ``+``. Text is escaped as UTF-8, bytes as they are.
+    ``+`` stays ``+``. Characters are escaped as their bytes in ``encoding`` (``latin-1`` for a target
+    a WSGI server decoded).
 
     Raises RequestError for text that is not valid Unicode (a lone surrogate, which JSON can carry).
     """
+    if _CLEAN_PATH.fullmatch(raw):
+        return raw
     try:
-        return quote(raw, safe=PATH_SAFE + "%")
+        return quote(raw.encode(encoding), safe=PATH_SAFE + "%")
     except UnicodeEncodeError as exc:
         raise RequestError(f"request path {raw[:60]!r} is not valid Unicode ({exc.reason})") from exc
 

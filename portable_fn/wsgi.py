@@ -91,7 +91,7 @@ def origin_path(target: str) -> str:
     proxies) and take the path that follows the authority.
     """
     path = target.split("?", 1)[0]
-    return requote_path((path if path.startswith("/") else urlsplit(path).path).encode("latin-1")) or "/"
+    return requote_path(path if path.startswith("/") else urlsplit(path).path, "latin-1") or "/"
 
 
 def request_headers(environ: WSGIEnviron) -> Iterable[tuple[str, str]]:

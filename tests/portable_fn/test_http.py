@@ -59,4 +59,4 @@ def test_a_raw_path_that_is_not_unicode_is_a_request_error() -> None:
 
 
 def test_raw_path_bytes_are_escaped_as_they_are() -> None:
-    assert requote_path(b'/caf\xc3\xa9/"x"%2F') == "/caf%C3%A9/%22x%22%2F"
+    assert requote_path('/caf\xc3\xa9/"x"%2F', "latin-1") == "/caf%C3%A9/%22x%22%2F"
