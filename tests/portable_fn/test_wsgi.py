@@ -14,7 +14,7 @@ from portable_fn.wsgi import Reply, reply, serve, to_request
 from tests.conftest import parse_echo
 
 
-def environ(body: bytes = b"", **variables: str) -> WSGIEnviron:
+def environ(body: bytes = b"", /, **variables: str) -> WSGIEnviron:
     """A WSGI environ as wsgiref fills one in, with ``variables`` on top."""
     env: WSGIEnviron = {"wsgi.input": io.BytesIO(body)}
     wsgiref.util.setup_testing_defaults(env)
