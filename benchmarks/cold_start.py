@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from adapters.aws_lambda.bundle import build_bundle  # noqa: E402
+from portable_fn.types import MIB  # noqa: E402
 
 EVENT = {
     "version": "2.0",
@@ -100,7 +101,7 @@ def main() -> None:
         for _ in range(args.runs):
             for name, (command, env, cwd) in variants.items():
                 samples[name].append(measure(command, env, cwd))
-    print(f"large artifact: {args.large.name} ({args.large.stat().st_size / 2**20:.1f} MB), {args.runs} runs each")
+    print(f"large artifact: {args.large.name} ({args.large.stat().st_size / MIB:.1f} MB), {args.runs} runs each")
     print(f"{'variant':<32}{'median ms':>10}{'ratio':>8}")
     for name, values in samples.items():
         floor = statistics.median(

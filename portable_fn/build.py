@@ -15,21 +15,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from portable_fn.errors import BuildError
+from portable_fn.types import Report
 
 JCO_PACKAGE = "@bytecodealliance/jco@1.35.0"
 WASI_VERSION = "0.2.12"
 WORLD = f"wasi:cli/command@{WASI_VERSION}"
 GUEST_MODULE = "portable_fn_wsgi_guest"
 _WIT_SUBDIR = Path("node_modules/@bytecodealliance/jco/lib/wit/builtin") / WASI_VERSION
-Progress = Callable[[str], None]
 
 
 def build_python_app(
-    app_dir: Path, output: Path, *, toolchain_dir: Path, progress: Progress = lambda _message: None
+    app_dir: Path, output: Path, *, toolchain_dir: Path, progress: Report = lambda _message: None
 ) -> Path:
     """Build ``app_dir/app.py`` (a WSGI callable named ``app``) into the component ``output``.
 
@@ -102,7 +102,7 @@ def find_componentize_py() -> str:
     return found
 
 
-def wasi_wit_dir(toolchain_dir: Path, report: Progress) -> Path:
+def wasi_wit_dir(toolchain_dir: Path, report: Report) -> Path:
     """The WASI WIT packages shipped in npm @bytecodealliance/jco, installed into ``toolchain_dir``
     with npm when absent. Raises BuildError when npm is missing or the install fails."""
     wit = toolchain_dir / _WIT_SUBDIR

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import threading
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from portable_fn.errors import ConfigError
 from portable_fn.function import Function, FunctionSpec
-from portable_fn.limits import MIB, Grants, Limits
+from portable_fn.limits import Grants, Limits
 from portable_fn.schema import check_table, validate_config
+from portable_fn.types import CONFIG_NAME as CONFIG_NAME  # re-exported: packaging imports it from here
+from portable_fn.types import MIB, Loader
 
-CONFIG_NAME = "portable-fn.toml"
 _LIMIT_FIELDS = {
     "memory_mb": "memory_bytes",
     "timeout_seconds": "timeout_seconds",
@@ -118,7 +119,7 @@ def locate_config(default_dir: Path, environ: Mapping[str, str]) -> Path:
     return Path(environ.get("PORTABLE_FN_CONFIG") or default_dir / CONFIG_NAME)
 
 
-def lazy_function(config: Path, environ: Mapping[str, str]) -> Callable[[], Function]:
+def lazy_function(config: Path, environ: Mapping[str, str]) -> Loader:
     """A loader for an entry point: loads the Function ``config`` describes on first call, then
     returns the same one. Concurrent first calls wait for one load instead of each making a
     Function. Raises PortableFnError (each call, until loading succeeds)."""

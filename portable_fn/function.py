@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portable_fn.abi import wagi
-from portable_fn.engine import ArtifactKind, Program, compile_artifact
+from portable_fn.engine import compile_artifact
 from portable_fn.errors import BodyTooLarge, PortableFnError
 from portable_fn.http import Request, Response
 from portable_fn.limits import Grants, Limits
+from portable_fn.types import ArtifactKind
 
 _log = logging.getLogger("portable_fn.function")
 _guest_log = logging.getLogger("portable_fn.guest")
@@ -22,16 +23,33 @@ _guest_log = logging.getLogger("portable_fn.guest")
 class Function:
     """A loaded guest. Thread-safe: share one per process, never across a fork.
 
-    Load it in each worker after forking; a wasmtime engine used before ``fork()``
-    leaves the child hanging. ``close()`` (or ``with Function.load(...) as function:``) lets go
-    of the shared engine: its epoch ticker stops once no Function uses it.
+    Build it with ``Function.load`` (or ``FunctionSpec.load``). Load it in each worker after
+    forking; a wasmtime engine used before ``fork()`` leaves the child hanging. ``close()`` (or
+    ``with Function.load(...) as function:``) lets go of the shared engine: its epoch ticker
+    stops once no Function uses it.
     """
 
-    def __init__(self, program: Program, limits: Limits, grants: Grants, name: str) -> None:
-        self._program = program
-        self.limits = limits
-        self.grants = grants
-        self.name = name
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        limits: Limits | None = None,
+        grants: Grants | None = None,
+        cache_dir: str | Path | None = None,
+        precompiled: str | Path | None = None,
+    ) -> None:
+        """Compile ``path``, as ``Function.load`` documents. Raises ArtifactError."""
+        source = Path(path)
+        self.limits = limits or Limits()
+        self.grants = grants or Grants()
+        self.name = source.name
+        # The engine's compiled program stays private: the public API speaks only portable_fn types.
+        self._program = compile_artifact(
+            source,
+            Path(cache_dir) if cache_dir else None,
+            Path(precompiled) if precompiled else None,
+            memory_bytes=self.limits.memory_bytes,
+        )
 
     @classmethod
     def load(
@@ -50,14 +68,7 @@ class Function:
         this host is recompiled with one warning. Raises ArtifactError when the file is
         unreadable or not a WASI command.
         """
-        source, limits = Path(path), limits or Limits()
-        program = compile_artifact(
-            source,
-            Path(cache_dir) if cache_dir else None,
-            Path(precompiled) if precompiled else None,
-            memory_bytes=limits.memory_bytes,
-        )
-        return cls(program, limits, grants or Grants(), source.name)
+        return cls(path, limits=limits, grants=grants, cache_dir=cache_dir, precompiled=precompiled)
 
     def close(self) -> None:
         """Stop using the engine; calling the Function afterwards raises ArtifactError. Idempotent."""

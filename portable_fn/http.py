@@ -6,14 +6,22 @@ Bodies are bytes and headers are ordered ``(name, value)`` pairs, so repeated he
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Protocol
+from urllib.parse import quote
 
 from portable_fn.errors import BodyTooLarge, RequestError
 
 Headers = tuple[tuple[str, str], ...]
 _STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+# RFC 3986 pchar and '/' (unreserved and sub-delims, ':' and '@'): legal in a path as they are.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+# Headers the serving front end sets from the body it sends; a guest's copies would contradict it.
+_CLEAN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~%-]*")
+SERVER_OWNED_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
 def status_line(status: int) -> str:
@@ -54,14 +62,53 @@ def read_limited(stream: Readable, max_body: int) -> bytes:
     return bytes(body)
 
 
+def quote_path(decoded: bytes) -> str:
+    """Escape a decoded path (WSGI's ``PATH_INFO`` bytes): every ``%`` in it is a literal one, so it
+    is escaped too, and ``/a%2Fb`` decoded to ``/a/b`` stays ``/a/b``."""
+    return quote(decoded, safe=PATH_SAFE) or "/"
+
+
+def requote_path(raw: str, encoding: str = "utf-8") -> str:
+    """Escape only what is illegal in a raw path (a request target, or text a provider hands over still
+    escaped, with raw non-ASCII in it): ``%`` stays, so existing escapes are never escaped twice and
+    ``+`` stays ``+``. Characters are escaped as their bytes in ``encoding`` (``latin-1`` for a target
+    a WSGI server decoded).
+
+    Raises RequestError for text that is not valid Unicode (a lone surrogate, which JSON can carry).
+    """
+    if _CLEAN_PATH.fullmatch(raw):
+        return raw
+    try:
+        return quote(raw.encode(encoding), safe=PATH_SAFE + "%")
+    except UnicodeEncodeError as exc:
+        raise RequestError(f"request path {raw[:60]!r} is not valid Unicode ({exc.reason})") from exc
+
+
 def header_values(headers: Headers, name: str) -> list[str]:
     """Return every value of header ``name`` (case-insensitive), in order."""
     wanted = name.lower()
     return [value for key, value in headers if key.lower() == wanted]
 
 
+def first_header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
+    """Return the first value of header ``name`` (case-insensitive), or None."""
+    wanted = name.lower()
+    return next((value for key, value in headers if key.lower() == wanted), None)
+
+
+class HeaderLookup:
+    """``header(name)`` for a message with ordered ``headers``."""
+
+    __slots__ = ()
+    headers: Headers
+
+    def header(self, name: str) -> str | None:
+        """Return the first value of header ``name``, or None."""
+        return first_header(self.headers, name)
+
+
 @dataclass(frozen=True, slots=True)
-class Request:
+class Request(HeaderLookup):
     """One HTTP request as the guest will see it.
 
     ``path`` is the raw (still percent-encoded) path below ``script_name``, and ``query``
@@ -82,24 +129,14 @@ class Request:
     protocol: str = "HTTP/1.1"
     request_id: str = ""
 
-    def header(self, name: str) -> str | None:
-        """Return the first value of header ``name``, or None."""
-        values = header_values(self.headers, name)
-        return values[0] if values else None
-
 
 @dataclass(frozen=True, slots=True)
-class Response:
+class Response(HeaderLookup):
     """One HTTP response as the guest produced it."""
 
     status: int = 200
     headers: Headers = ()
     body: bytes = field(default=b"", repr=False)
-
-    def header(self, name: str) -> str | None:
-        """Return the first value of header ``name``, or None."""
-        values = header_values(self.headers, name)
-        return values[0] if values else None
 
     @classmethod
     def text(cls, status: int, message: str) -> Response:

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from portable_fn.errors import ConfigError
-
-MIB = 1024 * 1024
+from portable_fn.types import MIB as MIB  # re-exported: the CLI imports it from here
 
 
 @dataclass(frozen=True, slots=True)

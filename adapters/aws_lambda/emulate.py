@@ -10,17 +10,14 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from adapters.aws_lambda.dispatch import handle_event
 from adapters.aws_lambda.native_events import BUILDERS, EventBuilder
 from adapters.aws_lambda.types import SAFETY_MARGIN_SECONDS, HttpOptions, Result
-from adapters.local_http.app import to_request, unexpected_error
-from portable_fn import ConfigError, Function, FunctionSpec, RequestError, Response, status_line
-
-StartResponse = Callable[..., Any]
+from portable_fn import ConfigError, Function, FunctionSpec, status_line
+from portable_fn.types import StartResponse, WSGIEnviron
+from portable_fn.wsgi import Reply, serve, to_request
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +40,10 @@ class EmulatedApp:
         self.build_event = build_event
         self.options = options
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        try:
-            status, headers, body = self.answer(environ)
-        except RequestError as exc:
-            status, headers, body = _plain(Response.text(exc.status, str(exc)))
-        except Exception:
-            status, headers, body = _plain(unexpected_error(environ))
-        return _send(start_response, status, headers, body)
+    def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> list[bytes]:
+        return serve(environ, start_response, self.answer)
 
-    def answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    def answer(self, environ: WSGIEnviron) -> Reply:
         """Status line, headers and body for one local request. Raises RequestError (413 included)."""
         request_id = str(uuid.uuid4())
         request = to_request(environ, self.function.limits.max_body_bytes)
@@ -70,7 +61,7 @@ def build_app(spec: FunctionSpec, shape: str, options: HttpOptions | None = None
     return EmulatedApp(spec.load(), BUILDERS[shape], options or HttpOptions())
 
 
-def from_result(result: Result) -> tuple[str, list[tuple[str, str]], bytes]:
+def from_result(result: Result) -> Reply:
     """Status line, headers (repeated where the result holds lists) and body bytes of a Lambda HTTP result."""
     status = int(result.get("statusCode", 200))
     headers = [(name, value) for name, values in (result.get("multiValueHeaders") or {}).items() for value in values]
@@ -79,13 +70,3 @@ def from_result(result: Result) -> tuple[str, list[tuple[str, str]], bytes]:
     raw = result.get("body") or ""
     body = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode("utf-8")
     return result.get("statusDescription") or status_line(status), headers, body
-
-
-def _plain(response: Response) -> tuple[str, list[tuple[str, str]], bytes]:
-    return status_line(response.status), list(response.headers), response.body
-
-
-def _send(start_response: StartResponse, status: str, headers: list[tuple[str, str]], body: bytes) -> list[bytes]:
-    kept = [(name, value) for name, value in headers if name.lower() != "content-length"]
-    start_response(status, [*kept, ("Content-Length", str(len(body)))])
-    return [body]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import gzip
 import json
 from collections.abc import Mapping
@@ -21,6 +19,7 @@ from adapters.aws_lambda.record_event import (
 )
 from adapters.aws_lambda.types import BatchResult, Event
 from portable_fn import CloudEvent, RequestError
+from portable_fn.payloads import decode_base64
 
 
 class Sqs(EventSource):
@@ -156,7 +155,7 @@ class Kinesis(EventSource):
             id=text(record, "eventID"),
             source=text(record, "eventSourceARN"),
             type="com.amazonaws.kinesis.record",
-            data=_base64(text(kinesis, "data"), "kinesis.data"),
+            data=decode_base64(text(kinesis, "data"), "kinesis.data"),
             datacontenttype="application/octet-stream",
             time=iso_time(number(kinesis, "approximateArrivalTimestamp")),
             subject=text(kinesis, "partitionKey"),
@@ -196,7 +195,7 @@ class CloudWatchLogs(EventSource):
         return isinstance(event.get("awslogs"), dict)
 
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
-        packed = _base64(text(table(event, "awslogs"), "data"), "awslogs.data")
+        packed = decode_base64(text(table(event, "awslogs"), "data"), "awslogs.data")
         try:
             payload: object = json.loads(gzip.decompress(packed))
         except (OSError, EOFError, ValueError) as exc:  # ValueError: JSON errors and undecodable text
@@ -217,10 +216,3 @@ class CloudWatchLogs(EventSource):
             )
             for log_event in tables(payload, "logEvents")
         ]
-
-
-def _base64(value: str, name: str) -> bytes:
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise RequestError(f"{name} is not valid base64 ({exc})") from exc

@@ -19,6 +19,7 @@ from portable_fn.packaging import (
     stage_source_bundle,
     zip_source_bundle,
 )
+from portable_fn.types import MIB
 
 # The local storage emulator (Azurite), as Azure's own local templates set it.
 DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
@@ -43,7 +44,7 @@ def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Repo
     app = settings["app_name"] or manifest.name
     instructions = (
         f"folder: {staging.root}",
-        f"zip: {archive} ({size.zipped / 2**20:.1f} MB)",
+        f"zip: {archive} ({size.zipped / MIB:.1f} MB)",
         f"precompiled: {precompiled.note}",
         f"deploy with Core Tools: cd {staging.root} && func azure functionapp publish {app} --python",
         "or zip deploy (remote build installs requirements.txt): "

@@ -8,20 +8,16 @@ As on Azure, the function is served under the route prefix: ``/api/...``; other 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import azure.functions as func
 from azure.functions.http import HttpResponseConverter
 
 from adapters.azure_functions.handler import respond
 from adapters.azure_functions.http import split_script_name
 from adapters.azure_functions.settings import AzureSettings
-from adapters.local_http.app import to_request, unexpected_error
-from portable_fn import Function, FunctionSpec, Request, RequestError, Response, status_line
+from portable_fn import Function, FunctionSpec, Request, Response
+from portable_fn.types import StartResponse, WSGIEnviron
+from portable_fn.wsgi import Reply, reply, serve, to_request
 
-StartResponse = Callable[..., Any]
-WSGIEnviron = dict[str, Any]
 # What ``portable-fn serve --emulate azure`` prints at start-up: every path is under it.
 URL_PREFIX = AzureSettings().script_name
 
@@ -34,7 +30,7 @@ def to_http_request(request: Request) -> func.HttpRequest:
     return func.HttpRequest(method=request.method, url=url, headers=headers, body=request.body)
 
 
-def wire_response(response: func.HttpResponse) -> tuple[int, list[tuple[str, str]], bytes]:
+def wire_response(response: func.HttpResponse) -> Reply:
     """Status, headers and body as the worker hands them to the host."""
     datum = HttpResponseConverter.encode(response, expected_type=func.HttpResponse).value
     headers = [(name, value.value) for name, value in datum["headers"].items()]
@@ -55,29 +51,17 @@ class AzureEmulator:
         return self.function
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> list[bytes]:
-        try:
-            status, headers, body = self.answer(environ)
-        except Exception:
-            status, headers, body = _plain(unexpected_error(environ))
-        headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
-        start_response(status_line(status), [*headers, ("Content-Length", str(len(body)))])
-        return [body]
+        return serve(environ, start_response, self.answer)
 
-    def answer(self, environ: WSGIEnviron) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Status, headers and body for one request; 404 outside the route prefix, as the host answers."""
-        try:
-            request = to_request(environ, self.function.limits.max_body_bytes)
-        except RequestError as exc:
-            return _plain(Response.text(exc.status, str(exc)))
+    def answer(self, environ: WSGIEnviron) -> Reply:
+        """Status, headers and body for one request; 404 outside the route prefix, as the host answers.
+        Raises RequestError (413 included) before the handler runs."""
+        request = to_request(environ, self.function.limits.max_body_bytes)
         if self.settings.script_name and not split_script_name(request.path, self.settings.script_name)[0]:
             prefix = self.settings.script_name
             hint = f"Not Found: Azure serves HTTP functions under {prefix}/, as here (try {prefix}{request.path})"
-            return _plain(Response.text(404, hint))
+            return reply(Response.text(404, hint))
         return wire_response(respond(to_http_request(request), self.load, self.settings))
-
-
-def _plain(response: Response) -> tuple[int, list[tuple[str, str]], bytes]:
-    return response.status, list(response.headers), response.body
 
 
 def build_app(spec: FunctionSpec, shape: str = "azure") -> AzureEmulator:

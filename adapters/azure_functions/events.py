@@ -13,7 +13,6 @@ Timer          ``azure.functions.timer``           ``/azure/functions/timer/F`` 
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from datetime import UTC, datetime
@@ -21,9 +20,8 @@ from typing import Any
 
 import azure.functions as func
 
-from portable_fn import CloudEvent, RequestError, utf8
-
-_JSON = "application/json"
+from portable_fn import CloudEvent, RequestError
+from portable_fn.payloads import JSON_TYPE, decode_base64, encode_data
 
 
 def format_time(moment: datetime | None) -> str | None:
@@ -45,7 +43,7 @@ def sniff_content_type(body: bytes) -> str:
         json.loads(text)
     except ValueError:
         return "text/plain; charset=utf-8"
-    return _JSON
+    return JSON_TYPE
 
 
 def from_queue_message(message: func.QueueMessage, queue_name: str) -> CloudEvent:
@@ -87,14 +85,14 @@ def from_event_grid(event: func.EventGridEvent | func.CloudEvent) -> CloudEvent:
 
 def from_event_grid_schema(event: func.EventGridEvent) -> CloudEvent:
     """Event Grid schema: topic -> source, eventType -> type, dataVersion -> ``dataversion``."""
-    data = event.get_json()
+    data, content_type = encode_data(event.get_json(), None)
     data_version = optional_text(event.data_version, "dataVersion")
     return CloudEvent(
         id=optional_text(event.id, "id") or "",
         source=optional_text(event.topic, "topic") or "",
         type=optional_text(event.event_type, "eventType") or "",
-        data=b"" if data is None else json.dumps(data).encode(),
-        datacontenttype=None if data is None else _JSON,
+        data=data,
+        datacontenttype=content_type,
         time=format_time(event.event_time),
         subject=optional_text(event.subject, "subject"),
         extensions=(("dataversion", data_version),) if data_version else (),
@@ -114,10 +112,7 @@ def from_cloud_event_schema(event: func.CloudEvent) -> CloudEvent:
     content_type = optional_text(event.datacontenttype, "datacontenttype")
     encoded = extensions.pop("data_base64", None)
     if encoded is not None:
-        try:
-            data = base64.b64decode(str(encoded), validate=True)
-        except ValueError as exc:  # binascii.Error, or text that is not ASCII
-            raise RequestError(f"Event Grid event {event.id!r} has data_base64 that is not base64") from exc
+        data = decode_base64(str(encoded), f"Event Grid event {event.id!r} data_base64")
     else:
         data, content_type = encode_data(event.get_json(), content_type)
     return CloudEvent(
@@ -131,18 +126,6 @@ def from_cloud_event_schema(event: func.CloudEvent) -> CloudEvent:
         dataschema=optional_text(event.dataschema, "dataschema"),
         extensions=tuple((name, extension_text(value)) for name, value in extensions.items()),
     )
-
-
-def encode_data(data: Any, content_type: str | None) -> tuple[bytes, str | None]:
-    """CloudEvents JSON format rules: a string with a non-JSON type is text, anything else JSON.
-
-    Raises RequestError for text that is not Unicode.
-    """
-    if data is None:
-        return b"", content_type
-    if isinstance(data, str) and content_type and "json" not in content_type:
-        return utf8(data, "CloudEvent data"), content_type
-    return json.dumps(data).encode(), content_type or _JSON
 
 
 def extension_text(value: Any) -> str:
@@ -165,6 +148,6 @@ def from_timer(timer: func.TimerRequest, function_name: str) -> CloudEvent:
         source=f"/azure/functions/timer/{function_name}",
         type="azure.functions.timer",
         data=json.dumps(payload).encode(),
-        datacontenttype=_JSON,
+        datacontenttype=JSON_TYPE,
         time=format_time(datetime.now(UTC)),
     )

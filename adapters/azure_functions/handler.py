@@ -25,18 +25,16 @@ from portable_fn import (
     CloudEvent,
     ConfigError,
     EventRejected,
-    Function,
-    PortableFnError,
     RequestError,
     Response,
-    deliver,
+    entry,
     lazy_function,
     locate_config,
     read_config,
 )
+from portable_fn.types import Loader
 
 logger = logging.getLogger(__name__)
-Loader = Callable[[], Function]
 
 
 def respond(req: func.HttpRequest, load: Loader, settings: AzureSettings) -> func.HttpResponse:
@@ -51,35 +49,16 @@ def respond(req: func.HttpRequest, load: Loader, settings: AzureSettings) -> fun
 
 def answer(req: func.HttpRequest, load: Loader, settings: AzureSettings) -> Response:
     """The guest's Response, or the error response for a bad request or an unloadable artifact."""
-    try:
-        function = load()
-    except PortableFnError as exc:
-        logger.error("portable-fn cannot load the function: %s", exc)
-        return Response.text(500, "the function is not available; see the function's logs")
-    try:
-        request = to_request(req, settings.script_name)
-    except RequestError as exc:
-        logger.warning("portable-fn refused a request with %d: %s", exc.status, exc)
-        return Response.text(exc.status, str(exc))
-    return function.handle(request)
+    return entry.answer_request(load, lambda _function: to_request(req, settings.script_name))
 
 
 def deliver_event(build: Callable[[], CloudEvent], load: Loader) -> None:
-    """Deliver one event to the guest. Raises EventRejected unless the guest answers 2xx, also
-    after logging an unexpected error (a bug of ours), so the host retries as documented."""
+    """Deliver one event to the guest. Raises EventRejected unless the guest answers 2xx (a malformed
+    event included), also after logging an unexpected error (a bug of ours), so the host retries as documented."""
     try:
-        event = build()
-        function = load()
-        deliver(function, event)
-    except EventRejected:
-        raise
+        entry.deliver_event(build, load)
     except RequestError as exc:
         raise EventRejected(f"malformed event: {exc}") from exc
-    except PortableFnError as exc:
-        raise EventRejected(f"cannot load the function: {exc}") from exc
-    except Exception as exc:
-        logger.exception("portable-fn: unexpected error delivering an event")
-        raise EventRejected("internal error in portable_fn; the event will be retried") from exc
 
 
 def build_app(settings: AzureSettings, load: Loader) -> func.FunctionApp:

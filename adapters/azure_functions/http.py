@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import logging
 from http.cookies import CookieError, SimpleCookie
-from urllib.parse import SplitResult, quote, urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import azure.functions as func
 
 from portable_fn import Request, RequestError, Response
+from portable_fn.http import SERVER_OWNED_HEADERS, requote_path
 
 logger = logging.getLogger(__name__)
-# Characters left alone when the host hands over a path with raw non-ASCII text ('%' keeps escapes).
-_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
-# The host sets these itself; copying the guest's would contradict the body it sends.
-_HOST_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
 def split_script_name(raw_path: str, script_name: str) -> tuple[str, str]:
@@ -54,13 +51,13 @@ def to_request(req: func.HttpRequest, script_name: str) -> Request:
 
 
 def parse_url(url: str) -> tuple[SplitResult, str, int | None]:
-    """The request URL the host reports: split, its path re-escaped, its port. Raises RequestError
-    when it cannot be parsed (a broken IPv6 bracket, a port that is no number or out of range, text
-    that is not Unicode)."""
+    """The request URL the host reports (escaped, raw non-ASCII text possible): split, its path
+    re-escaped, its port. Raises RequestError when it cannot be parsed (a broken IPv6 bracket, a port
+    that is no number or out of range, text that is not Unicode)."""
     try:
         parts = urlsplit(url)
-        return parts, quote(parts.path, safe=_PATH_SAFE), parts.port
-    except ValueError as exc:  # UnicodeEncodeError included
+        return parts, requote_path(parts.path), parts.port
+    except ValueError as exc:
         raise RequestError(f"the request URL {url[:200]!r} cannot be parsed: {exc}") from exc
 
 
@@ -84,7 +81,7 @@ def to_http_response(response: Response) -> func.HttpResponse:
         if key == "set-cookie":
             warn_unparsable_cookie(value)
             result.headers.add(name, value)
-        elif key not in _HOST_HEADERS:
+        elif key not in SERVER_OWNED_HEADERS:
             joined.setdefault(key, (name, []))[1].append(value)
     for name, values in joined.values():
         result.headers.add(name, ", ".join(values))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from portable_fn.packaging import Bundle, Report, read_manifest, stage_source_bundle, zip_source_bundle
+from portable_fn.types import MIB
 
 # The name template/main.py gives its HTTP function (``--target``); the CloudEvent one is ``event``.
 HTTP_ENTRY_POINT = "http"
@@ -31,7 +32,7 @@ def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Repo
     )
     instructions = (
         f"folder: {staging.root}",
-        f"zip: {archive} ({size.zipped / 2**20:.1f} MB)",
+        f"zip: {archive} ({size.zipped / MIB:.1f} MB)",
         f"entry point: {entry_point}",
         f"precompiled: {precompiled.note}",
         f"deploy: cd {staging.root} && {command}",

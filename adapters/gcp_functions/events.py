@@ -15,24 +15,10 @@ from typing import Any
 
 from cloudevents.abstract import CloudEvent as SdkCloudEvent
 
-from portable_fn import CloudEvent, RequestError, utf8
+from portable_fn import CloudEvent, RequestError
+from portable_fn.payloads import encode_data
 
-_JSON = "application/json"
 _NAMED = frozenset({"specversion", "id", "source", "type", "time", "subject", "dataschema", "datacontenttype"})
-
-
-def encode_data(data: Any, content_type: str | None) -> tuple[bytes, str | None]:
-    """Bytes for the guest; a JSON value without a type is declared ``application/json``.
-
-    Raises RequestError for text that is not Unicode.
-    """
-    if data is None:
-        return b"", content_type
-    if isinstance(data, bytes | bytearray):
-        return bytes(data), content_type
-    if isinstance(data, str) and content_type and "json" not in content_type:
-        return utf8(data, "CloudEvent data"), content_type
-    return json.dumps(data).encode(), content_type or _JSON
 
 
 def from_sdk_event(event: SdkCloudEvent) -> CloudEvent:

@@ -8,7 +8,7 @@ on the first call and kept (``portable_fn.lazy_function``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,19 +18,10 @@ from werkzeug.exceptions import BadRequest
 
 from adapters.gcp_functions.events import from_sdk_event
 from adapters.gcp_functions.http import to_flask_response, to_request
-from portable_fn import (
-    EventRejected,
-    Function,
-    PortableFnError,
-    RequestError,
-    Response,
-    deliver,
-    lazy_function,
-    locate_config,
-)
+from portable_fn import RequestError, Response, entry, lazy_function, locate_config
+from portable_fn.types import Loader
 
 logger = logging.getLogger(__name__)
-Loader = Callable[[], Function]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,30 +46,12 @@ class Entry:
 
     def answer(self, request: flask.Request) -> Response:
         """The guest's Response, or the error response for a bad request or an unloadable artifact."""
-        try:
-            function = self.load()
-        except PortableFnError as exc:
-            logger.error("portable-fn cannot load the function: %s", exc)
-            return Response.text(500, "the function is not available; see the function's logs")
-        try:
-            portable = to_request(request, function.limits.max_body_bytes)
-        except RequestError as exc:
-            return Response.text(exc.status, str(exc))
-        return function.handle(portable)
+        return entry.answer_request(self.load, lambda function: to_request(request, function.limits.max_body_bytes))
 
     def event(self, event: SdkCloudEvent) -> None:
         """Deliver one CloudEvent. Raises BadRequest (400) when malformed, EventRejected (500, so
         Eventarc and Pub/Sub retry) unless the guest answers 2xx, also after logging an unexpected error."""
         try:
-            portable = from_sdk_event(event)
-            function = self.load()
-            deliver(function, portable)
+            entry.deliver_event(lambda: from_sdk_event(event), self.load)
         except RequestError as exc:
             raise BadRequest(description=f"malformed CloudEvent: {exc}") from exc
-        except EventRejected:
-            raise
-        except PortableFnError as exc:
-            raise EventRejected(f"cannot load the function: {exc}") from exc
-        except Exception as exc:
-            logger.exception("portable-fn: unexpected error delivering a CloudEvent")
-            raise EventRejected("internal error in portable_fn; the event will be retried") from exc

@@ -1,5 +1,8 @@
 """The local app as ASGI, for users who mount a guest inside an async server or framework.
 
+It shares the WSGI bridge's (``portable_fn.wsgi``) path and response-header rules, so both
+serve a request alike.
+
 ASGI hands over the raw path and header bytes, so the guest sees exactly what was sent. The
 wasm call blocks, so it runs in a worker thread (wasm releases the GIL while it runs).
 """
@@ -12,6 +15,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from portable_fn import BodyTooLarge, Function, Request, RequestError, Response
+from portable_fn.wsgi import origin_path, response_headers
 
 _log = logging.getLogger("adapters.local_http")
 Scope = MutableMapping[str, Any]
@@ -40,14 +44,15 @@ class LocalASGI:
         except Exception:
             _log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
             response = Response.internal_error()
-        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
-        headers.append((b"content-length", str(len(response.body)).encode()))
+        sent = response_headers(response.headers, response.body)
+        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in sent]
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
 
 
 def to_request(scope: Scope, body: bytes) -> Request:
-    """Build a Request from an ASGI HTTP scope, keeping the raw path and header bytes."""
+    """Build a Request from an ASGI HTTP scope, keeping the raw path and header bytes; an absolute-form
+    target is reduced to its path, as the WSGI bridge does."""
     raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
     server = scope.get("server") or ("localhost", 80)
     client = scope.get("client") or ("", 0)
@@ -56,7 +61,7 @@ def to_request(scope: Scope, body: bytes) -> Request:
     )
     return Request(
         method=scope["method"],
-        path=raw_path.decode("latin-1").split("?", 1)[0],
+        path=origin_path(raw_path.decode("latin-1")),
         query=scope.get("query_string", b"").decode("latin-1"),
         headers=headers,
         body=body,

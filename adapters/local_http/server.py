@@ -9,14 +9,13 @@ threads let CPU-heavy guests overlap, since wasm calls release the GIL.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from adapters.local_http.app import LocalApp
 from portable_fn import FunctionSpec
+from portable_fn.types import AppFactory, WSGIApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +30,6 @@ class ServerOptions:
     access_log: bool = False
     # A socket already bound and listening (by the CLI), used instead of binding host:port.
     listener_fd: int | None = None
-
-
-AppFactory = Callable[[FunctionSpec], Callable[..., Any]]
 
 
 class _GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -62,7 +58,7 @@ class _GunicornServer(BaseApplication):  # type: ignore[misc]
         for key, value in settings.items():
             self.cfg.set(key, value)
 
-    def load(self) -> Callable[..., Any]:
+    def load(self) -> WSGIApp:
         return self._factory(self._spec)
 
 

@@ -16,12 +16,11 @@ deadline until that wait ends; the deadline fires as soon as its wasm code runs 
 """
 
 from portable_fn.engine.artifacts import ArtifactInfo, compile_artifact, describe, detect_kind
-from portable_fn.engine.programs import ArtifactKind, Invocation, Program
+from portable_fn.engine.programs import Invocation, Program
 from portable_fn.engine.runtime import Engine
 
 __all__ = [
     "ArtifactInfo",
-    "ArtifactKind",
     "Engine",
     "Invocation",
     "Program",

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import wasmtime
 
-from portable_fn.engine.programs import ArtifactKind, ComponentProgram, ModuleProgram, Program
+from portable_fn.engine.programs import ComponentProgram, ModuleProgram, Program
 from portable_fn.engine.runtime import Engine, EngineSettings, component_model, settings_for, shared_engine
 from portable_fn.errors import ArtifactError
+from portable_fn.types import MIB, ArtifactKind
 
 if TYPE_CHECKING:
     import wasmtime.component
@@ -31,7 +32,7 @@ def detect_kind(wasm: bytes) -> ArtifactKind:
 
 
 def compile_artifact(
-    source: Path, cache_dir: Path | None, precompiled: Path | None = None, *, memory_bytes: int = 256 * 1024 * 1024
+    source: Path, cache_dir: Path | None, precompiled: Path | None = None, *, memory_bytes: int = 256 * MIB
 ) -> Program:
     """Compile ``source`` (.wasm or .wat), or deserialize its precompiled form.
 

@@ -12,7 +12,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import wasmtime
 from wasmtime import _ffi as ffi
@@ -24,11 +24,10 @@ from portable_fn.engine.runtime import Engine, component_model
 from portable_fn.engine.streams import Capture, StreamFiles, with_truncation_note
 from portable_fn.errors import ArtifactError, GuestError, GuestExit
 from portable_fn.limits import DirGrant
+from portable_fn.types import ArtifactKind
 
 if TYPE_CHECKING:
     import wasmtime.component
-
-ArtifactKind = Literal["module", "component"]
 
 
 @dataclass(frozen=True, slots=True)

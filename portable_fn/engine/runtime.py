@@ -19,14 +19,14 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 from portable_fn.engine.runs import Runs, on_tick
+from portable_fn.types import MIB
 
 TICK_SECONDS = 0.01
 # Concurrent instances a pooled engine holds: far more than a worker's threads. Each slot
 # reserves address space (not memory) for a full 4 GiB linear memory plus its guard.
 POOL_SLOTS = 256
-_MIB = 1024 * 1024
 # What the default settings reserve at most: a pool of full 4 GiB memories (plus guards), with room to spare.
-_DEFAULT_ADDRESS_SPACE = 2 * POOL_SLOTS * (4096 + 32) * _MIB
+_DEFAULT_ADDRESS_SPACE = 2 * POOL_SLOTS * (4096 + 32) * MIB
 
 _DeadlineCallback = ctypes.CFUNCTYPE(
     ctypes.c_size_t,
@@ -51,7 +51,7 @@ class EngineSettings:
     @property
     def label(self) -> str:
         """The settings as they appear in a precompiled artifact's file name."""
-        reserved = f"-reserve{self.memory_reservation // _MIB}m" if self.memory_reservation else ""
+        reserved = f"-reserve{self.memory_reservation // MIB}m" if self.memory_reservation else ""
         return ("epoch-pooled" if self.pooled else "epoch") + reserved
 
 
@@ -68,7 +68,7 @@ def settings_for(*, pooled: bool, memory_bytes: int) -> EngineSettings:
     soft_limit, _hard = resource.getrlimit(resource.RLIMIT_AS)
     if soft_limit == resource.RLIM_INFINITY or soft_limit >= _DEFAULT_ADDRESS_SPACE:
         return EngineSettings(pooled=pooled)
-    return EngineSettings(pooled=False, memory_reservation=-(-memory_bytes // _MIB) * _MIB)
+    return EngineSettings(pooled=False, memory_reservation=-(-memory_bytes // MIB) * MIB)
 
 
 class Engine:

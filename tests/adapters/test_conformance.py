@@ -12,7 +12,7 @@ import http.client
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
@@ -77,6 +77,7 @@ CASES = [
     pytest.param(Case("GET", "/a;b=c/d;e?f=g;h"), id="semicolon-params"),
     pytest.param(Case("GET", "/trailing?"), id="trailing-question-mark"),
     pytest.param(Case("GET", "/dots/./x/../y"), id="dot-segments"),
+    pytest.param(Case("GET", '/raw/"<>{}|^`'), id="characters-outside-the-path-safe-set"),
 ]
 
 
@@ -134,8 +135,9 @@ def mounted(adapter: str, target: str) -> str:
 
 
 def origin_path(target: str) -> str:
-    """The raw path of a request target in origin form (``/p?q``) or absolute form (``http://host/p?q``)."""
-    return (urlsplit(target).path if "://" in target else target).split("?", 1)[0]
+    """The raw path of a request target in origin form (``/p?q``) or absolute form (``http://host/p?q``),
+    with what RFC 3986 does not allow in a path escaped (escapes kept)."""
+    return quote((urlsplit(target).path if "://" in target else target).split("?", 1)[0], safe="/:@!$&'()*+,;=-._~%")
 
 
 def comparable_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

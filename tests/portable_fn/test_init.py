@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import types
+import typing
 
 import portable_fn
 
@@ -20,3 +22,22 @@ def test_public_api_is_only_reexports() -> None:
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
     assert public == set(portable_fn.__all__)
+
+
+def engine_types(hint: object) -> list[object]:
+    """Every class in a type hint (``X | None``, ``tuple[X, ...]`` included) from the engine or wasmtime."""
+    found = [hint] if getattr(hint, "__module__", "").startswith(("portable_fn.engine", "wasmtime")) else []
+    for argument in typing.get_args(hint):
+        found += engine_types(argument)
+    return found
+
+
+def test_public_signatures_speak_only_public_types() -> None:
+    for name in portable_fn.__all__:
+        value = getattr(portable_fn, name)
+        members = [value, *vars(value).values()] if isinstance(value, type) else [value]
+        for member in members:
+            target = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
+            if inspect.isfunction(target):
+                hints = typing.get_type_hints(target)
+                assert not [found for hint in hints.values() for found in engine_types(hint)], (name, target)

@@ -48,6 +48,18 @@ def test_raw_path_headers_and_body_reach_the_guest(asgi_port: int) -> None:
     assert body == b"\x00\xffdata"
 
 
+def test_an_absolute_form_target_reaches_the_guest_as_its_path(asgi_port: int) -> None:
+    status, answer = fetch(asgi_port, "GET", "http://example.com/x%2Fy?q=1")
+    env, _, _ = parse_echo(answer)
+    assert status == 200
+    assert (env["X_RAW_PATH_INFO"], env["QUERY_STRING"]) == ("/x%2Fy", "q=1")
+
+
+def test_characters_illegal_in_a_path_reach_the_guest_escaped(asgi_port: int) -> None:
+    _, answer = fetch(asgi_port, "GET", '/raw/"<>`%2F')
+    assert parse_echo(answer)[0]["X_RAW_PATH_INFO"] == "/raw/%22%3C%3E%60%2F"
+
+
 def test_oversized_body_is_413_and_serving_continues(asgi_port: int) -> None:
     assert fetch(asgi_port, "POST", "/", b"x" * 1001)[0] == 413
     assert fetch(asgi_port, "GET", "/")[0] == 200
