@@ -16,7 +16,6 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from adapters.local_http.server import ServerOptions
 from portable_fn import BundleError, Limits
 from portable_fn.packaging import (
     Bundle,
@@ -29,6 +28,7 @@ from portable_fn.packaging import (
     stage_in,
     stage_manifest,
 )
+from portable_fn.server import ServerOptions
 
 REQUIREMENTS = ("wasmtime", "click", "gunicorn")
 THREADS = 2  # per server process; the image's CMD and the manifests' concurrency both use it

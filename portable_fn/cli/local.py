@@ -78,8 +78,8 @@ def serve(
 
     Guest stderr lines and one access line per request are shown unless --quiet.
     """
-    from adapters.local_http.server import ServerOptions
-    from adapters.local_http.server import serve as run_server
+    from portable_fn.server import ServerOptions
+    from portable_fn.server import serve as run_server
 
     quiet = options.pop("quiet")
     spec = build_spec(artifact, options) if config is None else _spec_from_config(config, artifact, options)

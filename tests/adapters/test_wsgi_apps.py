@@ -11,8 +11,8 @@ import pytest
 from adapters.aws_lambda.emulate import build_app as aws_app
 from adapters.azure_functions.emulate import build_app as azure_app
 from adapters.gcp_functions.emulate import build_app as gcp_app
-from adapters.local_http.server import build_app as local_app
 from portable_fn import FunctionSpec
+from portable_fn.server import build_app as local_app
 from portable_fn.types import WSGIApp, WSGIEnviron
 from tests.conftest import SAMPLE_CACHE, sample_path
 

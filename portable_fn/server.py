@@ -1,4 +1,5 @@
-"""The local server: gunicorn, one Function per worker process, several threads per worker.
+"""The local server behind ``portable-fn serve`` (and the container bundle): gunicorn, one Function per
+worker process, several threads per worker, every path to the guest.
 
 gunicorn was chosen by measurement (benchmarks/README.md): it hands over the raw request
 URI and header bytes, which granian's WSGI interface does not, at a throughput well above
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 
 from gunicorn.app.base import BaseApplication
 
-from adapters.local_http.app import LocalApp
-from portable_fn import FunctionSpec
-from portable_fn.types import AppFactory, WSGIApp
+from portable_fn import wsgi
+from portable_fn.function import Function, FunctionSpec
+from portable_fn.types import AppFactory, StartResponse, WSGIApp, WSGIEnviron
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +80,17 @@ def serve(spec: FunctionSpec, options: ServerOptions, factory: AppFactory | None
 def build_app(spec: FunctionSpec) -> LocalApp:
     """Load the Function and wrap it as the plain local WSGI app."""
     return LocalApp(spec.load())
+
+
+class LocalApp:
+    """WSGI application serving one Function; ``/`` and every other path go to the guest."""
+
+    def __init__(self, function: Function) -> None:
+        self.function = function
+
+    def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> list[bytes]:
+        return wsgi.serve(environ, start_response, self.answer)
+
+    def answer(self, environ: WSGIEnviron) -> wsgi.Reply:
+        """The guest's reply to one request. Raises RequestError (413 included) before it runs."""
+        return wsgi.reply(self.function.handle(wsgi.to_request(environ, self.function.limits.max_body_bytes)))
