@@ -1,0 +1,111 @@
+"""A one-invocation Lambda Runtime API on 127.0.0.1, for timing a cold start under AWS's own runtime client.
+
+``GET /2018-06-01/runtime/invocation/next`` hands out the one event (with the request id and deadline
+headers awslambdaric reads); ``POST .../invocation/{id}/response`` (or ``/error``) records when the answer
+arrived. Later ``next`` calls wait until the server is closed: the runtime is killed after its first answer.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+PREFIX = "/2018-06-01/runtime"
+REQUEST_ID = "cold-start-0001"
+
+
+@dataclass
+class Answer:
+    """What the runtime posted, and when (``time.perf_counter()`` at the end of the body)."""
+
+    kind: str = ""
+    body: Any = None
+    at: float = 0.0
+    arrived: threading.Event = field(default_factory=threading.Event)
+
+
+class RuntimeApi:
+    """A Runtime API server for one invocation of ``event``; a context manager that closes it."""
+
+    def __init__(self, event: object) -> None:
+        self.event = json.dumps(event).encode()
+        self.answer = Answer()
+        self.handed_out = threading.Lock()
+        self.closed = threading.Event()
+        self.server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def address(self) -> str:
+        """``host:port``, the value of ``$AWS_LAMBDA_RUNTIME_API``."""
+        return f"127.0.0.1:{self.server.server_address[1]}"
+
+    def next_event(self) -> bytes | None:
+        """The event, the first time; afterwards None once the server closes."""
+        if self.handed_out.acquire(blocking=False):
+            return self.event
+        self.closed.wait()
+        return None
+
+    def __enter__(self) -> RuntimeApi:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.closed.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the runtime is killed while it waits for a second event: its connection breaks by design
+
+
+def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # Without it every small response waits on delayed ACKs (~40 ms).
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = api.next_event() if self.path == f"{PREFIX}/invocation/next" else None
+            if body is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Lambda-Runtime-Aws-Request-Id", REQUEST_ID)
+            self.send_header("Lambda-Runtime-Deadline-Ms", str(int((time.time() + 30) * 1000)))
+            self.send_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:fn")
+            self.send_header("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0")
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            at = time.perf_counter()
+            kind = self.path.rsplit("/", 1)[-1]
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            if not api.answer.arrived.is_set():
+                api.answer.kind, api.answer.body, api.answer.at = kind, json.loads(body or b"null"), at
+                api.answer.arrived.set()
+
+    return Handler
