@@ -27,6 +27,7 @@ class Answer:
     kind: str = ""
     body: Any = None
     at: float = 0.0
+    fetched_at: float = 0.0
     arrived: threading.Event = field(default_factory=threading.Event)
 
 
@@ -49,6 +50,7 @@ class RuntimeApi:
     def next_event(self) -> bytes | None:
         """The event, the first time; afterwards None once the server closes."""
         if self.handed_out.acquire(blocking=False):
+            self.answer.fetched_at = time.perf_counter()
             return self.event
         self.closed.wait()
         return None
