@@ -18,7 +18,6 @@ Runs are interleaved so machine noise hits every variant alike; medians are repo
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -35,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from adapters.aws_lambda.bundle import build_bundle as build_aws  # noqa: E402
 from adapters.azure_functions.bundle import build_bundle as build_azure  # noqa: E402
 from adapters.gcp_functions.bundle import build_bundle as build_gcp  # noqa: E402
-from benchmarks.runtime_api import RuntimeApi  # noqa: E402
+from benchmarks.lambda_runtime import bare_python, cold_start, runtime_path  # noqa: E402
 from portable_fn.packaging import Bundle  # noqa: E402
 
 EVENT = {
@@ -52,8 +51,6 @@ FLOOR_HANDLER = """import wasmtime
 def handler(event, context):
     return {"statusCode": 200, "body": "hello\\n"}
 """
-# What AWS's runtime image provides beside the handler's folder: the runtime client and its dependencies.
-RUNTIME_MODULES = ("awslambdaric", "runtime_client", "simplejson", "snapshot_restore_py")
 # GCP / Azure: a fresh interpreter in the folder loads the entry file as the provider's host does and
 # answers one GET through the first HTTP function. Floors: an entry file importing the library and wasmtime.
 FIRST_RESPONSE = {
@@ -101,45 +98,9 @@ Sample = Callable[[], float]
 HELLO = ROOT / "samples/out/hello-c.wasm"
 
 
-def runtime_path(folder: Path) -> Path:
-    """A folder holding only awslambdaric and its dependencies (links into this interpreter's site-packages)."""
-    folder.mkdir()
-    for name in RUNTIME_MODULES:
-        spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.origin is not None, name
-        origin = Path(spec.origin)
-        source = origin.parent if origin.name == "__init__.py" else origin
-        (folder / source.name).symlink_to(source)
-    return folder
-
-
-def lambda_sample(python: Path, folder: Path, runtime: Path, flags: tuple[str, ...] = ()) -> Sample:
-    """One cold start of awslambdaric in ``folder``: seconds from process start to the posted response.
-
-    The runtime's output goes to ``folder.with_suffix(".log")``.
-    """
-
-    def sample() -> float:
-        with RuntimeApi(EVENT) as api, folder.with_suffix(".log").open("w+b") as log:
-            env = {
-                "PATH": os.environ["PATH"],
-                "PYTHONPATH": str(runtime),
-                "LAMBDA_TASK_ROOT": str(folder),
-                "AWS_LAMBDA_RUNTIME_API": api.address,
-                "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
-            }
-            command = [str(python), *flags, "-m", "awslambdaric", "lambda_function.handler"]
-            start = time.perf_counter()
-            process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-            arrived = api.answer.arrived.wait(120)
-            process.kill()
-            process.wait()
-            if not arrived or api.answer.kind != "response" or api.answer.body.get("statusCode") != 200:
-                log.seek(0)
-                raise SystemExit(f"{folder.name}: {api.answer.kind} {api.answer.body}\n{log.read().decode()[-2000:]}")
-            return api.answer.at - start
-
-    return sample
+def lambda_sample(python: Path, bundle: Path, runtime: Path) -> Sample:
+    """One awslambdaric cold start in ``bundle`` (see benchmarks/lambda_runtime.py)."""
+    return lambda: cold_start(python, bundle, runtime, EVENT)
 
 
 def import_sample(folder: Path, code: str) -> Sample:
@@ -195,8 +156,7 @@ def build_variants(work: Path, large: Path) -> dict[str, tuple[str, Sample]]:
 
 def lambda_python(work: Path) -> tuple[Path, Path]:
     """A Python with empty site-packages, and the folder to put on its path holding only the runtime client."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(work / "venv")], check=True)
-    return work / "venv/bin/python", runtime_path(work / "runtime")
+    return bare_python(work / "venv"), runtime_path(work / "runtime")
 
 
 def print_import_times(work: Path, large: Path, top: int = 30) -> None:
@@ -204,7 +164,7 @@ def print_import_times(work: Path, large: Path, top: int = 30) -> None:
     to the runtime client's own (cumulative microseconds, as ``-X importtime`` prints them)."""
     python, runtime = lambda_python(work)
     hello = lambda_folders(work, large)["aws: hello-c"]
-    lambda_sample(python, hello, runtime, ("-X", "importtime"))()
+    cold_start(python, hello, runtime, EVENT, ("-X", "importtime"))
     lines = hello.with_suffix(".log").read_text().splitlines()
     first = next(index for index, line in enumerate(lines) if "awslambdaric.bootstrap" in line)
     rows = [line.split("|") for line in lines[first + 1 :] if line.startswith("import time:")]

@@ -1,22 +1,32 @@
-"""A one-invocation Lambda Runtime API on 127.0.0.1, for timing a cold start under AWS's own runtime client.
+"""One cold start of a Lambda bundle under AWS's own runtime client (awslambdaric), on this machine.
 
-``GET /2018-06-01/runtime/invocation/next`` hands out the one event (with the request id and deadline
-headers awslambdaric reads); ``POST .../invocation/{id}/response`` (or ``/error``) records when the answer
-arrived. Later ``next`` calls wait until the server is closed: the runtime is killed after its first answer.
+``RuntimeApi`` is a one-invocation Lambda Runtime API on 127.0.0.1: ``GET /2018-06-01/runtime/invocation/next``
+hands out the event (with the request id and deadline headers awslambdaric reads); ``POST
+.../invocation/{id}/response`` (or ``/error``) records when the answer arrived. Later ``next`` calls wait
+until the server is closed: the runtime is killed after its first answer. ``cold_start`` runs
+``python -m awslambdaric lambda_function.handler`` in an unzipped bundle against it, with only the runtime
+client beside the bundle on the path, as in Lambda's image.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 PREFIX = "/2018-06-01/runtime"
+# What AWS's runtime image provides beside the handler's folder: the runtime client and its dependencies.
+RUNTIME_MODULES = ("awslambdaric", "runtime_client", "simplejson", "snapshot_restore_py")
 REQUEST_ID = "cold-start-0001"
 
 
@@ -111,3 +121,49 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
                 api.answer.arrived.set()
 
     return Handler
+
+
+class ColdStartFailed(RuntimeError):
+    """Raised when the runtime posts no 200 response: carries the runtime's output."""
+
+
+def runtime_path(folder: Path) -> Path:
+    """``folder`` holding only awslambdaric and its dependencies (links into this interpreter's site-packages)."""
+    folder.mkdir()
+    for name in RUNTIME_MODULES:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, name
+        origin = Path(spec.origin)
+        source = origin.parent if origin.name == "__init__.py" else origin
+        (folder / source.name).symlink_to(source)
+    return folder
+
+
+def bare_python(folder: Path) -> Path:
+    """A venv's Python at ``folder``: site-packages empty, so only the bundle and the runtime are importable."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    return folder / "bin" / "python"
+
+
+def cold_start(python: Path, bundle: Path, runtime: Path, event: object, flags: tuple[str, ...] = ()) -> float:
+    """Seconds from starting ``python -m awslambdaric lambda_function.handler`` in ``bundle`` to its first
+    response. Its output goes to ``bundle.with_suffix(".log")``. Raises ColdStartFailed unless it answers 200."""
+    with RuntimeApi(event) as api, bundle.with_suffix(".log").open("w+b") as log:
+        env = {
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": str(runtime),
+            "LAMBDA_TASK_ROOT": str(bundle),
+            "AWS_LAMBDA_RUNTIME_API": api.address,
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+        }
+        command = [str(python), *flags, "-m", "awslambdaric", "lambda_function.handler"]
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=bundle, env=env, stdout=log, stderr=subprocess.STDOUT)
+        arrived = api.answer.arrived.wait(120)
+        process.kill()
+        process.wait()
+        if not arrived or api.answer.kind != "response" or api.answer.body.get("statusCode") != 200:
+            log.seek(0)
+            output = log.read().decode("utf-8", "replace")[-3000:]
+            raise ColdStartFailed(f"{bundle.name}: {api.answer.kind} {api.answer.body}\n{output}")
+        return api.answer.at - start
