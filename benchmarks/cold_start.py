@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from adapters.aws_lambda.bundle import build_bundle as build_aws  # noqa: E402
 from adapters.azure_functions.bundle import build_bundle as build_azure  # noqa: E402
 from adapters.gcp_functions.bundle import build_bundle as build_gcp  # noqa: E402
-from benchmarks.lambda_runtime import bare_python, cold_start, runtime_path  # noqa: E402
+from benchmarks.lambda_runtime import Timing, bare_python, child_cpu, cold_start, runtime_path  # noqa: E402
 from portable_fn.packaging import Bundle  # noqa: E402
 
 EVENT = {
@@ -94,7 +94,7 @@ def http(req):
 """,
     ),
 }
-Sample = Callable[[], float]
+Sample = Callable[[], Timing]
 HELLO = ROOT / "samples/out/hello-c.wasm"
 
 
@@ -103,10 +103,28 @@ def lambda_sample(python: Path, bundle: Path, runtime: Path) -> Sample:
     return lambda: cold_start(python, bundle, runtime, EVENT)
 
 
+def before_bundle(checkout: Path, work: Path) -> Path:
+    """The hello-c Lambda bundle another checkout of this project builds, unzipped under ``work``."""
+    code = (
+        "import sys, zipfile; from pathlib import Path; from adapters.aws_lambda.bundle import build_bundle;"
+        "bundle = build_bundle(Path(sys.argv[1]), None, Path(sys.argv[2]), wheel_cache=Path(sys.argv[3]));"
+        "zipfile.ZipFile(bundle.archive).extractall(sys.argv[2] + '/task')"
+    )
+    command = [sys.executable, "-c", code, str(HELLO), str(work / "aws-before"), str(work / "wheels")]
+    subprocess.run(
+        command,
+        cwd=checkout,
+        env={**os.environ, "PYTHONPATH": str(checkout), "PYTHONDONTWRITEBYTECODE": "1"},
+        check=True,
+    )
+    return work / "aws-before/task"
+
+
 def import_sample(folder: Path, code: str) -> Sample:
     """One fresh interpreter (with this one's site-packages) running ``code`` in ``folder``."""
 
-    def sample() -> float:
+    def sample() -> Timing:
+        cpu = child_cpu()
         start = time.perf_counter()
         result = subprocess.run(
             [sys.executable, "-c", code], cwd=folder, env={"PATH": os.environ["PATH"]}, capture_output=True, check=False
@@ -114,7 +132,7 @@ def import_sample(folder: Path, code: str) -> Sample:
         elapsed = time.perf_counter() - start
         if result.returncode != 0:
             raise SystemExit(f"{folder.name}: {result.stderr.decode()[-2000:]}")
-        return elapsed
+        return Timing(elapsed, child_cpu() - cpu)
 
     return sample
 
@@ -137,12 +155,14 @@ def lambda_folders(work: Path, large: Path) -> dict[str, Path]:
     return {"aws: import wasmtime": floor, "aws: hello-c": hello, f"aws: {large.stem}": big}
 
 
-def build_variants(work: Path, large: Path) -> dict[str, tuple[str, Sample]]:
+def build_variants(work: Path, large: Path, before: Path | None) -> dict[str, tuple[str, Sample]]:
     """Every variant: name -> (its floor's name, one timed sample)."""
     python, runtime = lambda_python(work)
+    folders = lambda_folders(work, large)
+    if before is not None:
+        folders["aws: hello-c, before"] = before_bundle(before, work)
     variants: dict[str, tuple[str, Sample]] = {
-        name: ("aws: import wasmtime", lambda_sample(python, folder, runtime))
-        for name, folder in lambda_folders(work, large).items()
+        name: ("aws: import wasmtime", lambda_sample(python, folder, runtime)) for name, folder in folders.items()
     }
     for provider, build in (("gcp", build_gcp), ("azure", build_azure)):
         entry, source = FLOOR_ENTRY[provider]
@@ -185,23 +205,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--large", type=Path, default=ROOT / "samples/out/echo-py.wasm")
     parser.add_argument("--importtime", action="store_true", help="only list the slowest imports of hello-c")
+    parser.add_argument("--before", type=Path, help="a checkout (e.g. a worktree of main) to add a hello-c row from")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cold-start-") as scratch:
         if args.importtime:
             print_import_times(Path(scratch), args.large)
             return
-        variants = build_variants(Path(scratch), args.large)
-        samples: dict[str, list[float]] = {name: [] for name in variants}
+        variants = build_variants(Path(scratch), args.large, args.before)
+        samples: dict[str, list[Timing]] = {name: [] for name in variants}
         for _, sample in variants.values():
             sample()  # warm the page cache once
         for _ in range(args.runs):
             for name, (_, sample) in variants.items():
                 samples[name].append(sample())
     print(f"large: {args.large.name} ({args.large.stat().st_size / 2**20:.1f} MB), {args.runs} interleaved runs each")
-    print(f"{'variant':<36}{'median ms':>10}{'ratio':>8}")
+    print(f"{'variant':<36}{'wall ms':>9}{'ratio':>8}{'CPU ms':>9}{'ratio':>8}")
     for name, (floor, _) in variants.items():
-        median = statistics.median(samples[name])
-        print(f"{name:<36}{median * 1000:>10.1f}{median / statistics.median(samples[floor]):>7.2f}x")
+        wall, cpu = (statistics.median(getattr(timing, kind) for timing in samples[name]) for kind in ("wall", "cpu"))
+        floor_wall, floor_cpu = (
+            statistics.median(getattr(timing, kind) for timing in samples[floor]) for kind in ("wall", "cpu")
+        )
+        print(f"{name:<36}{wall * 1000:>9.1f}{wall / floor_wall:>7.2f}x{cpu * 1000:>9.1f}{cpu / floor_cpu:>7.2f}x")
 
 
 if __name__ == "__main__":

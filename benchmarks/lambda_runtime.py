@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -123,6 +124,20 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """One cold start: wall seconds to the first response, and CPU seconds the process used."""
+
+    wall: float
+    cpu: float
+
+
+def child_cpu() -> float:
+    """CPU seconds (user + system) of this process's children that have been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class ColdStartFailed(RuntimeError):
     """Raised when the runtime posts no 200 response: carries the runtime's output."""
 
@@ -145,9 +160,10 @@ def bare_python(folder: Path) -> Path:
     return folder / "bin" / "python"
 
 
-def cold_start(python: Path, bundle: Path, runtime: Path, event: object, flags: tuple[str, ...] = ()) -> float:
-    """Seconds from starting ``python -m awslambdaric lambda_function.handler`` in ``bundle`` to its first
-    response. Its output goes to ``bundle.with_suffix(".log")``. Raises ColdStartFailed unless it answers 200."""
+def cold_start(python: Path, bundle: Path, runtime: Path, event: object, flags: tuple[str, ...] = ()) -> Timing:
+    """Time from starting ``python -m awslambdaric lambda_function.handler`` in ``bundle`` to its first
+    response, and the CPU it used (it idles once it asks for a second event, until it is killed). Its
+    output goes to ``bundle.with_suffix(".log")``. Raises ColdStartFailed unless it answers 200."""
     with RuntimeApi(event) as api, bundle.with_suffix(".log").open("w+b") as log:
         env = {
             "PATH": os.environ["PATH"],
@@ -157,13 +173,15 @@ def cold_start(python: Path, bundle: Path, runtime: Path, event: object, flags: 
             "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
         }
         command = [str(python), *flags, "-m", "awslambdaric", "lambda_function.handler"]
+        cpu = child_cpu()
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=bundle, env=env, stdout=log, stderr=subprocess.STDOUT)
         arrived = api.answer.arrived.wait(120)
         process.kill()
         process.wait()
+        cpu = child_cpu() - cpu
         if not arrived or api.answer.kind != "response" or api.answer.body.get("statusCode") != 200:
             log.seek(0)
             output = log.read().decode("utf-8", "replace")[-3000:]
             raise ColdStartFailed(f"{bundle.name}: {api.answer.kind} {api.answer.body}\n{output}")
-        return api.answer.at - start
+        return Timing(api.answer.at - start, cpu)
