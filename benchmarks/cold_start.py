@@ -2,17 +2,20 @@
 
 Lambda rows: each sample is ``python -m awslambdaric lambda_function.handler`` started in an unzipped
 bundle (``portable-fn package aws``: wheels vendored, precompiled artifact), site-packages empty (a fresh
-venv), awslambdaric alone on ``$PYTHONPATH``, against a local Runtime API (benchmarks/runtime_api.py).
-Time: process start until the first response is posted. Floor: the same runtime and folder serving a
-``lambda_function.py`` that only does ``import wasmtime`` and returns a constant.
+venv), awslambdaric alone on ``$PYTHONPATH``, against a local Runtime API (benchmarks/lambda_runtime.py).
+Time: process start until the first response is posted. Floor: the same runtime serving a
+``lambda_function.py`` that only does ``import wasmtime`` (the bundle's) and returns a constant.
 
 GCP and Azure rows: their entry file imports the provider's library (functions-framework ~100 ms,
-azure-functions), which dwarfs ours, so each is timed as a fresh interpreter in the staged bundle that
-imports the entry file and loads the Function, against a floor importing that library plus wasmtime.
+azure-functions), which dwarfs ours, so each is a fresh interpreter in the staged bundle that loads the
+entry file as the provider's host does and answers one GET, against a floor entry file importing that
+library and wasmtime: the difference is ours.
 
-Runs are interleaved so machine noise hits every variant alike; medians are reported.
+Wall and CPU time (the child's user + system) are both reported: on a shared machine CPU time is the
+steadier of the two. Runs are interleaved so machine noise hits every variant alike; medians are reported.
 
-    python benchmarks/cold_start.py [--runs 15] [--large samples/out/echo-py.wasm] [--importtime]
+    python benchmarks/cold_start.py [--runs 15] [--large samples/out/echo-py.wasm] [--before CHECKOUT]
+    python benchmarks/cold_start.py --importtime     # the slowest imports of one hello-c cold start
 """
 
 from __future__ import annotations
