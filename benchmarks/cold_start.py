@@ -39,6 +39,7 @@ from adapters.azure_functions.bundle import build_bundle as build_azure  # noqa:
 from adapters.gcp_functions.bundle import build_bundle as build_gcp  # noqa: E402
 from benchmarks.lambda_runtime import Timing, bare_python, child_cpu, cold_start, runtime_path  # noqa: E402
 from portable_fn.packaging import Bundle  # noqa: E402
+from portable_fn.types import MIB  # noqa: E402
 
 EVENT = {
     "version": "2.0",
@@ -221,7 +222,7 @@ def main() -> None:
         for _ in range(args.runs):
             for name, (_, sample) in variants.items():
                 samples[name].append(sample())
-    print(f"large: {args.large.name} ({args.large.stat().st_size / 2**20:.1f} MB), {args.runs} interleaved runs each")
+    print(f"large: {args.large.name} ({args.large.stat().st_size / MIB:.1f} MB), {args.runs} interleaved runs each")
     print(f"{'variant':<36}{'wall ms':>9}{'ratio':>8}{'CPU ms':>9}{'ratio':>8}")
     for name, (floor, _) in variants.items():
         wall, cpu = (statistics.median(getattr(timing, kind) for timing in samples[name]) for kind in ("wall", "cpu"))
