@@ -1,31 +1,44 @@
-"""Cold start to first response from a Lambda bundle: precompiled vs compiled, as ratios to ``import wasmtime``.
+"""Cold start as each provider's own runtime sees it, as ratios to a function that only imports wasmtime.
 
-Each sample is a fresh interpreter (``python -S -B``, only the unpacked bundle on sys.path, as on Lambda)
-that imports the template's ``lambda_function`` (which loads the Function), then answers one Function URL
-event. "compiled" points ``$PORTABLE_FN_CONFIG`` at a copy of the config without ``cache_dir`` and
-``precompiled``. The "runtime:" rows preload, on both sides, the standard-library modules AWS's runtime client
-has already imported when it loads a handler. Runs are
-interleaved so machine noise hits every variant alike; medians are reported.
+Lambda rows: each sample is ``python -m awslambdaric lambda_function.handler`` started in an unzipped
+bundle (``portable-fn package aws``: wheels vendored, precompiled artifact), site-packages empty (a fresh
+venv), awslambdaric alone on ``$PYTHONPATH``, against a local Runtime API (benchmarks/lambda_runtime.py).
+Time: process start until the first response is posted. Floor: the same runtime serving a
+``lambda_function.py`` that only does ``import wasmtime`` (the bundle's) and returns a constant.
 
-    python benchmarks/cold_start.py [--runs 10] [--large samples/out/echo-py.wasm]
+GCP and Azure rows: their entry file imports the provider's library (functions-framework ~100 ms,
+azure-functions), which dwarfs ours, so each is a fresh interpreter in the staged bundle that loads the
+entry file as the provider's host does and answers one GET, against a floor entry file importing that
+library and wasmtime: the difference is ours.
+
+Wall and CPU time (the child's user + system) are both reported: on a shared machine CPU time is the
+steadier of the two. Runs are interleaved so machine noise hits every variant alike; medians are reported.
+
+    python benchmarks/cold_start.py [--runs 15] [--large samples/out/echo-py.wasm] [--before CHECKOUT]
+    python benchmarks/cold_start.py --importtime     # the slowest imports of one hello-c cold start
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from adapters.aws_lambda.bundle import build_bundle  # noqa: E402
+from adapters.aws_lambda.bundle import build_bundle as build_aws  # noqa: E402
+from adapters.azure_functions.bundle import build_bundle as build_azure  # noqa: E402
+from adapters.gcp_functions.bundle import build_bundle as build_gcp  # noqa: E402
+from benchmarks.lambda_runtime import Timing, bare_python, child_cpu, cold_start, runtime_path  # noqa: E402
+from portable_fn.packaging import Bundle  # noqa: E402
 from portable_fn.types import MIB  # noqa: E402
 
 EVENT = {
@@ -36,79 +49,187 @@ EVENT = {
     "requestContext": {"http": {"method": "GET", "path": "/", "protocol": "HTTP/1.1", "sourceIp": "1.2.3.4"}},
     "isBase64Encoded": False,
 }
-INVOKE = """
-import json, sys
-sys.path.insert(0, sys.argv[1])
-import lambda_function
-class Context:
-    aws_request_id = "bench"
-    def get_remaining_time_in_millis(self):
-        return 60000
-result = lambda_function.handler(json.loads(sys.argv[2]), Context())
-assert result["statusCode"] == 200, result
+FLOOR_HANDLER = """import wasmtime
+
+
+def handler(event, context):
+    return {"statusCode": 200, "body": "hello\\n"}
 """
-BASELINE = "import sys; sys.path.insert(0, sys.argv[1]); import wasmtime"
-# The standard-library modules AWS's runtime client (awslambdaric.bootstrap) has imported before it
-# loads a handler: the "in the runtime" rows preload them on both sides of the ratio.
-RUNTIME_PRELOAD = "import enum, functools, json, logging, pathlib, re, threading, traceback, typing, urllib.parse\n"
+# GCP / Azure: a fresh interpreter in the folder loads the entry file as the provider's host does and
+# answers one GET through the first HTTP function. Floors: an entry file importing the library and wasmtime.
+FIRST_RESPONSE = {
+    "gcp": """
+import functions_framework
+client = functions_framework.create_app(target="http", source="main.py").test_client()
+answer = client.get("/")
+assert answer.status_code == 200, answer.data
+""",
+    "azure": """
+import azure.functions as func
+import function_app
+http = next(f for f in function_app.app.get_functions() if f.get_trigger().type == "httpTrigger")
+answer = http.get_user_function()(func.HttpRequest("GET", "http://localhost/api/", body=b"", route_params={}))
+assert answer.status_code == 200, answer.get_body()
+""",
+}
+FLOOR_ENTRY = {
+    "gcp": (
+        "main.py",
+        """import functions_framework
+import wasmtime
 
 
-def prepare(artifact: Path, out: Path, wheels: Path) -> tuple[Path, Path]:
-    """Build the bundle; return its folder and a config copy that compiles instead of loading."""
-    bundle = build_bundle(artifact, None, out, wheel_cache=wheels)
-    toml = (bundle.directory / "portable-fn.toml").read_text()
-    nocache = bundle.directory / "portable-fn-nocache.toml"
-    nocache.write_text(
-        "\n".join(line for line in toml.splitlines() if not line.startswith(("cache_dir", "precompiled"))) + "\n"
+@functions_framework.http
+def http(request):
+    return "hello\\n"
+""",
+    ),
+    "azure": (
+        "function_app.py",
+        """import azure.functions as func
+import wasmtime
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="{*route}")
+def http(req):
+    return func.HttpResponse("hello\\n")
+""",
+    ),
+}
+Sample = Callable[[], Timing]
+HELLO = ROOT / "samples/out/hello-c.wasm"
+
+
+def lambda_sample(python: Path, bundle: Path, runtime: Path) -> Sample:
+    """One awslambdaric cold start in ``bundle`` (see benchmarks/lambda_runtime.py)."""
+    return lambda: cold_start(python, bundle, runtime, EVENT)
+
+
+def before_bundle(checkout: Path, work: Path) -> Path:
+    """The hello-c Lambda bundle another checkout of this project builds, unzipped under ``work``."""
+    code = (
+        "import sys, zipfile; from pathlib import Path; from adapters.aws_lambda.bundle import build_bundle;"
+        "bundle = build_bundle(Path(sys.argv[1]), None, Path(sys.argv[2]), wheel_cache=Path(sys.argv[3]));"
+        "zipfile.ZipFile(bundle.archive).extractall(sys.argv[2] + '/task')"
     )
-    return bundle.directory, nocache
+    command = [sys.executable, "-c", code, str(HELLO), str(work / "aws-before"), str(work / "wheels")]
+    subprocess.run(
+        command,
+        cwd=checkout,
+        env={**os.environ, "PYTHONPATH": str(checkout), "PYTHONDONTWRITEBYTECODE": "1"},
+        check=True,
+    )
+    return work / "aws-before/task"
 
 
-def measure(command: list[str], env: dict[str, str], cwd: Path) -> float:
-    start = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"{command[:4]} failed: {result.stderr.decode()[-1500:]}")
-    return elapsed
+def import_sample(folder: Path, code: str) -> Sample:
+    """One fresh interpreter (with this one's site-packages) running ``code`` in ``folder``."""
+
+    def sample() -> Timing:
+        cpu = child_cpu()
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=folder, env={"PATH": os.environ["PATH"]}, capture_output=True, check=False
+        )
+        elapsed = time.perf_counter() - start
+        if result.returncode != 0:
+            raise SystemExit(f"{folder.name}: {result.stderr.decode()[-2000:]}")
+        return Timing(elapsed, child_cpu() - cpu)
+
+    return sample
+
+
+def floor_folder(folder: Path, entry: str, source: str) -> Path:
+    """A folder holding only ``entry`` (``source``), and links to the real bundle's wasmtime if it has one."""
+    folder.mkdir()
+    (folder / entry).write_text(source)
+    return folder
+
+
+def lambda_folders(work: Path, large: Path) -> dict[str, Path]:
+    """Unzipped Lambda bundles for hello-c and ``large``, plus the floor's folder (sharing hello's wasmtime)."""
+    wheels = work / "wheels"
+    hello = unzip_bundle(build_aws(HELLO, None, work / "aws-hello", wheel_cache=wheels), work / "task-hello")
+    big = unzip_bundle(build_aws(large, None, work / "aws-large", wheel_cache=wheels), work / "task-large")
+    floor = floor_folder(work / "task-floor", "lambda_function.py", FLOOR_HANDLER)
+    for name in ("wasmtime", *(path.name for path in hello.glob("wasmtime-*.dist-info"))):
+        (floor / name).symlink_to(hello / name)
+    return {"aws: import wasmtime": floor, "aws: hello-c": hello, f"aws: {large.stem}": big}
+
+
+def build_variants(work: Path, large: Path, before: Path | None) -> dict[str, tuple[str, Sample]]:
+    """Every variant: name -> (its floor's name, one timed sample)."""
+    python, runtime = lambda_python(work)
+    folders = lambda_folders(work, large)
+    if before is not None:
+        folders["aws: hello-c, before"] = before_bundle(before, work)
+    variants: dict[str, tuple[str, Sample]] = {
+        name: ("aws: import wasmtime", lambda_sample(python, folder, runtime)) for name, folder in folders.items()
+    }
+    for provider, build in (("gcp", build_gcp), ("azure", build_azure)):
+        entry, source = FLOOR_ENTRY[provider]
+        floor_name = f"{provider}: library + import wasmtime"
+        staged = build(HELLO, None, work / provider).directory
+        floor_dir = floor_folder(work / f"{provider}-floor", entry, source)
+        variants[floor_name] = (floor_name, import_sample(floor_dir, FIRST_RESPONSE[provider]))
+        variants[f"{provider}: hello-c"] = (floor_name, import_sample(staged, FIRST_RESPONSE[provider]))
+    return variants
+
+
+def lambda_python(work: Path) -> tuple[Path, Path]:
+    """A Python with empty site-packages, and the folder to put on its path holding only the runtime client."""
+    return bare_python(work / "venv"), runtime_path(work / "runtime")
+
+
+def print_import_times(work: Path, large: Path, top: int = 30) -> None:
+    """One awslambdaric cold start of the hello bundle under ``-X importtime``: the slowest imports it adds
+    to the runtime client's own (cumulative microseconds, as ``-X importtime`` prints them)."""
+    python, runtime = lambda_python(work)
+    hello = lambda_folders(work, large)["aws: hello-c"]
+    cold_start(python, hello, runtime, EVENT, ("-X", "importtime"))
+    lines = hello.with_suffix(".log").read_text().splitlines()
+    first = next(index for index, line in enumerate(lines) if "awslambdaric.bootstrap" in line)
+    rows = [line.split("|") for line in lines[first + 1 :] if line.startswith("import time:")]
+    for row in sorted(rows, key=lambda row: -int(row[1]))[:top]:
+        print(f"{int(row[1]) / 1000:8.1f} ms cumulative {int(row[0].split(':')[1]) / 1000:6.1f} ms self  {row[2]}")
+
+
+def unzip_bundle(bundle: Bundle, folder: Path) -> Path:
+    """Unpack a built zip into ``folder``, as Lambda does."""
+    assert bundle.archive is not None
+    with zipfile.ZipFile(bundle.archive) as archive:
+        archive.extractall(folder)
+    return folder
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--large", type=Path, default=ROOT / "samples/out/echo-py.wasm")
+    parser.add_argument("--importtime", action="store_true", help="only list the slowest imports of hello-c")
+    parser.add_argument("--before", type=Path, help="a checkout (e.g. a worktree of main) to add a hello-c row from")
     args = parser.parse_args()
-    python = [sys.executable, "-S", "-B"]
-    base_env = {"PATH": os.environ["PATH"]}
     with tempfile.TemporaryDirectory(prefix="cold-start-") as scratch:
-        work = Path(scratch)
-        variants: dict[str, tuple[list[str], dict[str, str], Path]] = {}
-        hello, _ = prepare(ROOT / "samples/out/hello-c.wasm", work / "hello", work / "wheels")
-        bundles = {
-            label: prepare(artifact, work / label, work / "wheels")
-            for label, artifact in (("hello-c", ROOT / "samples/out/hello-c.wasm"), ("large", args.large))
-        }
-        for prefix, preload in (("", ""), ("runtime: ", RUNTIME_PRELOAD)):
-            variants[f"{prefix}import wasmtime"] = ([*python, "-c", preload + BASELINE, str(hello)], base_env, hello)
-            for label, (folder, nocache) in bundles.items():
-                command = [*python, "-c", preload + INVOKE, str(folder), json.dumps(EVENT)]
-                env = {**base_env, "LAMBDA_TASK_ROOT": str(folder)}
-                variants[f"{prefix}{label} precompiled"] = (command, env, folder)
-                variants[f"{prefix}{label} compiled"] = (command, {**env, "PORTABLE_FN_CONFIG": str(nocache)}, folder)
-        samples: dict[str, list[float]] = {name: [] for name in variants}
-        for command, env, cwd in variants.values():
-            measure(command, env, cwd)  # warm the page cache once
+        if args.importtime:
+            print_import_times(Path(scratch), args.large)
+            return
+        variants = build_variants(Path(scratch), args.large, args.before)
+        samples: dict[str, list[Timing]] = {name: [] for name in variants}
+        for _, sample in variants.values():
+            sample()  # warm the page cache once
         for _ in range(args.runs):
-            for name, (command, env, cwd) in variants.items():
-                samples[name].append(measure(command, env, cwd))
-    print(f"large artifact: {args.large.name} ({args.large.stat().st_size / MIB:.1f} MB), {args.runs} runs each")
-    print(f"{'variant':<32}{'median ms':>10}{'ratio':>8}")
-    for name, values in samples.items():
-        floor = statistics.median(
-            samples["runtime: import wasmtime" if name.startswith("runtime: ") else "import wasmtime"]
+            for name, (_, sample) in variants.items():
+                samples[name].append(sample())
+    print(f"large: {args.large.name} ({args.large.stat().st_size / MIB:.1f} MB), {args.runs} interleaved runs each")
+    print(f"{'variant':<36}{'wall ms':>9}{'ratio':>8}{'CPU ms':>9}{'ratio':>8}")
+    for name, (floor, _) in variants.items():
+        wall, cpu = (statistics.median(getattr(timing, kind) for timing in samples[name]) for kind in ("wall", "cpu"))
+        floor_wall, floor_cpu = (
+            statistics.median(getattr(timing, kind) for timing in samples[floor]) for kind in ("wall", "cpu")
         )
-        median = statistics.median(values)
-        print(f"{name:<32}{median * 1000:>10.1f}{median / floor:>7.2f}x")
+        print(f"{name:<36}{wall * 1000:>9.1f}{wall / floor_wall:>7.2f}x{cpu * 1000:>9.1f}{cpu / floor_cpu:>7.2f}x")
 
 
 if __name__ == "__main__":

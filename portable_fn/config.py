@@ -21,11 +21,11 @@ the provider's init phase, checked against the one schema (``portable_fn.schema`
 from __future__ import annotations
 
 import threading
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from portable_fn.config_file import load_config_data
 from portable_fn.errors import ConfigError
 from portable_fn.function import Function, FunctionSpec
 from portable_fn.limits import Grants, Limits
@@ -43,16 +43,12 @@ _LIMIT_FIELDS = {
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """Parse and validate a config file against the schema (portable_fn.schema).
+    """Read (portable_fn.config_file: a bundle's generated literal, else the TOML) and validate a config
+    file against the schema (portable_fn.schema).
 
     Raises ConfigError naming the bad key.
     """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    data = load_config_data(path)
     validate_config(data)
     return data
 

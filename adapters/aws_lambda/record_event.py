@@ -11,7 +11,6 @@ import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from adapters.aws_lambda.types import BatchResult, Event, HttpOptions, Invocation, RecordsFailed
@@ -94,6 +93,8 @@ def iso_time(epoch_seconds: float | None) -> str | None:
     """
     if epoch_seconds is None:
         return None
+    from datetime import UTC, datetime  # here: an HTTP cold start never needs it, and it costs ~2.5 ms to load
+
     try:
         moment = datetime.fromtimestamp(epoch_seconds, UTC)
     except (OverflowError, OSError, ValueError) as exc:

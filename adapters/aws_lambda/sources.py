@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -195,6 +194,8 @@ class CloudWatchLogs(EventSource):
         return isinstance(event.get("awslogs"), dict)
 
     def to_cloud_events(self, event: Event) -> list[CloudEvent]:
+        import gzip  # here, not at the top: only these events need it, and an HTTP cold start would pay ~1 ms
+
         packed = decode_base64(text(table(event, "awslogs"), "data"), "awslogs.data")
         try:
             payload: object = json.loads(gzip.decompress(packed))

@@ -10,6 +10,7 @@ from typing import Any
 import tomli_w
 
 from portable_fn.config import CONFIG_NAME, inside, read_config
+from portable_fn.config_file import GENERATED_NAME, render_generated
 from portable_fn.errors import BundleError
 from portable_fn.packaging.layout import Staging
 from portable_fn.schema import provider_settings, validate_config
@@ -79,9 +80,12 @@ def record_precompiled(staging: Staging, relative: str) -> None:
 
 
 def write_config(staging: Staging, data: Mapping[str, Any]) -> None:
-    """Write the bundle's ``portable-fn.toml``, checked against the schema the entry point will apply.
+    """Write the bundle's ``portable-fn.toml``, checked against the schema the entry point will apply, and
+    beside it the literal its entry point reads instead of parsing TOML (portable_fn.config_file).
 
     Raises ConfigError.
     """
     validate_config(data)
-    staging.add_bytes(CONFIG_NAME, tomli_w.dumps(dict(data)).encode())
+    text = tomli_w.dumps(dict(data))
+    staging.add_bytes(GENERATED_NAME, render_generated(text, staging.path(CONFIG_NAME)).encode())
+    staging.add_bytes(CONFIG_NAME, text.encode())

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from adapters.aws_lambda.bundle import HANDLER, build_bundle
+from benchmarks.lambda_runtime import bare_python, cold_start, runtime_path
+from portable_fn.config_file import GENERATED_NAME
 from portable_fn.packaging import CACHE_DIR, Bundle, BundleError
 from tests.bundles import extract_zip
 from tests.conftest import sample_path
@@ -92,9 +94,28 @@ def test_zip_carries_linux_wheels_and_no_host_packages(x86_bundle: Bundle) -> No
     assert x86_bundle.archive is not None
     names = set(__import__("zipfile").ZipFile(x86_bundle.archive).namelist())
     assert "wasmtime/linux-x86_64/_libwasmtime.so" in names
-    assert {"lambda_function.py", "portable-fn.toml", "hello-c.wasm", "adapters/aws_lambda/handler.py"} <= names
+    assert {"lambda_function.py", "portable-fn.toml", GENERATED_NAME, "hello-c.wasm"} <= names
+    assert "adapters/aws_lambda/handler.py" in names
     assert not any(name.startswith(("click/", "gunicorn/", "portable_fn/packaging/")) for name in names)
     assert f"handler: {HANDLER}" in x86_bundle.instructions
+
+
+def test_awslambdaric_answers_from_the_unzipped_zip_without_loading_what_http_does_not_need(
+    x86_bundle: Bundle, tmp_path: Path
+) -> None:
+    """AWS's runtime client started in the unpacked zip with only itself beside it, as in Lambda's image.
+
+    ``-X importtime`` lists every module the cold start loaded: the config comes from the generated
+    literal (no TOML parser), and record-event helpers stay unloaded for an HTTP request.
+    """
+    assert x86_bundle.archive is not None
+    task = tmp_path / "task"
+    extract_zip(x86_bundle.archive, task)
+    cold_start(bare_python(tmp_path / "venv"), task, runtime_path(tmp_path / "runtime"), EVENT, ("-X", "importtime"))
+    log = task.with_suffix(".log").read_text()
+    imported = {line.rsplit("|", 1)[-1].strip() for line in log.splitlines() if line.startswith("import time:")}
+    assert {"adapters.aws_lambda.handler", "portable_fn.config", "wasmtime"} <= imported
+    assert imported.isdisjoint({"tomllib", "gzip", "datetime"})
 
 
 def test_same_inputs_give_the_same_zip_bytes(x86_bundle: Bundle, tmp_path: Path, wheel_cache: Path) -> None:

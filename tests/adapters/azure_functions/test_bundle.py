@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from adapters.azure_functions.bundle import build_bundle
+from portable_fn.config_file import GENERATED_NAME
 from portable_fn.packaging import CACHE_DIR
 from tests.bundles import extract_zip, venv_with_requirements
 from tests.conftest import sample_path
@@ -36,7 +37,7 @@ def test_unpacked_app_answers_from_the_precompiled_artifact(tmp_path: Path) -> N
     bundle = build_bundle(sample_path("hello-c"), config, tmp_path / "out")
     assert bundle.archive is not None
     names = set(zipfile.ZipFile(bundle.archive).namelist())
-    assert {"function_app.py", "host.json", "requirements.txt", ".funcignore", "hello-c.wasm"} <= names
+    assert {"function_app.py", "host.json", "requirements.txt", ".funcignore", "hello-c.wasm", GENERATED_NAME} <= names
     assert "local.settings.json" not in names  # for `func start` in the folder, never deployed
     assert any(name.startswith(f"{CACHE_DIR}/") and "-x86_64-" in name for name in names)
     assert any("func azure functionapp publish hello" in line for line in bundle.instructions)

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from adapters.gcp_functions.bundle import HTTP_ENTRY_POINT, build_bundle
+from portable_fn.config_file import GENERATED_NAME
 from portable_fn.packaging import CACHE_DIR
 from tests.bundles import extract_zip, venv_with_requirements
 from tests.conftest import sample_path
@@ -19,7 +20,7 @@ def test_unpacked_source_answers_from_the_precompiled_artifact(tmp_path: Path) -
     bundle = build_bundle(sample_path("hello-c"), config, tmp_path / "out")
     assert bundle.archive is not None
     names = set(zipfile.ZipFile(bundle.archive).namelist())
-    assert {"main.py", "requirements.txt", "portable-fn.toml", "hello-c.wasm"} <= names
+    assert {"main.py", "requirements.txt", "portable-fn.toml", GENERATED_NAME, "hello-c.wasm"} <= names
     deploy = (
         "gcloud functions deploy hello --gen2 --runtime python311 --region europe-west1 --source . "
         "--entry-point http --trigger-http"

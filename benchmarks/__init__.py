@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand (see README.md); shared helpers live beside them."""
