@@ -30,8 +30,7 @@ from portable_fn.errors import ConfigError
 from portable_fn.function import Function, FunctionSpec
 from portable_fn.limits import Grants, Limits
 from portable_fn.schema import check_table, validate_config
-from portable_fn.types import CONFIG_NAME as CONFIG_NAME  # re-exported: packaging imports it from here
-from portable_fn.types import MIB, Loader
+from portable_fn.types import CONFIG_NAME, MIB, Loader
 
 _LIMIT_FIELDS = {
     "memory_mb": "memory_bytes",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from portable_fn.errors import ConfigError
-from portable_fn.types import MIB as MIB  # re-exported: the CLI imports it from here
+from portable_fn.types import MIB
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ becomes a Request and how a Response becomes its typed result; ``invoke`` is the
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -16,10 +15,11 @@ from urllib.parse import quote
 
 from adapters.aws_lambda.types import Event, HttpOptions, HttpResult, Invocation
 from portable_fn import Function, Request, RequestError, Response
+from portable_fn.http import first_header, requote_path
+from portable_fn.payloads import decode_base64
 
 _log = logging.getLogger("adapters.aws_lambda")
 # Characters legal in a path as is; '%' stays so existing escapes are never escaped twice.
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 # Characters legal in a query value as is; '&', '=', '+', '#' and '%' are always escaped.
 _QUERY_SAFE = "!$'()*,/:;?@-._~"
 R = TypeVar("R", bound=HttpResult)
@@ -79,10 +79,7 @@ def read_body(event: Event) -> bytes:
         raise RequestError(f"event field 'body' must be a string or null, got {type(body).__name__}")
     if not event.get("isBase64Encoded"):
         return body.encode("utf-8", "surrogateescape")
-    try:
-        return base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise RequestError(f"event has isBase64Encoded=true but 'body' is not valid base64 ({exc})") from exc
+    return decode_base64(body, "event body (isBase64Encoded=true)")
 
 
 def normalize_path(path: object) -> str:
@@ -92,7 +89,7 @@ def normalize_path(path: object) -> str:
     """
     if not isinstance(path, str) or not path.startswith("/"):
         raise RequestError(f"event path must be a string starting with '/', got {path!r}")
-    return escape(path, _PATH_SAFE)
+    return requote_path(path)
 
 
 def encode_query(pairs: Iterable[tuple[str, str]]) -> str:
@@ -153,12 +150,6 @@ def encode_body(response: Response, options: HttpOptions) -> tuple[str, bool]:
     return base64.b64encode(response.body).decode("ascii"), True
 
 
-def first(headers: Iterable[tuple[str, str]], name: str, default: str) -> str:
-    """The first value of header ``name`` (case-insensitive), or ``default``."""
-    wanted = name.lower()
-    return next((value for key, value in headers if key.lower() == wanted), default)
-
-
 def field(mapping: Any, *keys: str) -> Any:
     """``mapping[k1][k2]...`` or None when any level is missing or null."""
     for key in keys:
@@ -184,8 +175,8 @@ def make_request(
     """Assemble the Request; scheme, host and port come from the ``X-Forwarded-*``/``Host`` headers AWS sets."""
     if not isinstance(method, str) or not (method.isascii() and method.isalpha()):
         raise RequestError(f"event HTTP method must be a word like GET, got {method!r}")
-    port = first(headers, "x-forwarded-port", "443")
-    host = first(headers, "host", domain if isinstance(domain, str) else "localhost")
+    port = first_header(headers, "x-forwarded-port") or "443"
+    host = first_header(headers, "host") or (domain if isinstance(domain, str) else "localhost")
     return Request(
         method=method.upper(),
         path=path,
@@ -193,7 +184,7 @@ def make_request(
         headers=with_body_length(headers, body),
         body=body,
         script_name=script_name,
-        scheme=first(headers, "x-forwarded-proto", "https"),
+        scheme=first_header(headers, "x-forwarded-proto") or "https",
         server_name=host.partition(":")[0],
         server_port=int(port) if port.isascii() and port.isdigit() and len(port) <= 5 else 443,
         remote_addr=remote_addr if isinstance(remote_addr, str) else "",

@@ -16,7 +16,8 @@ import click
 from portable_fn.config import limits_from_table
 from portable_fn.errors import ConfigError, PortableFnError
 from portable_fn.function import FunctionSpec, default_cache_dir
-from portable_fn.limits import MIB, Grants
+from portable_fn.limits import Grants
+from portable_fn.types import MIB
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -6,11 +6,10 @@ provider: a bundler hands over its own package folder (``Path(__file__).parent``
 Build time only: never imported at request time, and left out of every bundle.
 """
 
-from portable_fn.config import CONFIG_NAME
 from portable_fn.errors import BundleError
 from portable_fn.packaging.archive import ArchiveSize, list_tree, write_zip
 from portable_fn.packaging.bytecode import compile_bytecode
-from portable_fn.packaging.layout import Report, Staging, check_relative
+from portable_fn.packaging.layout import Staging, check_relative
 from portable_fn.packaging.manifest import CACHE_DIR, Manifest, read_manifest, stage_manifest
 from portable_fn.packaging.precompile import Precompiled, host_machine, precompile
 from portable_fn.packaging.result import (
@@ -23,6 +22,7 @@ from portable_fn.packaging.result import (
 )
 from portable_fn.packaging.source import SOURCE_MACHINE, stage_source_bundle, zip_source_bundle
 from portable_fn.packaging.wheels import PLATFORMS, pinned_requirements, vendor_wheels
+from portable_fn.types import CONFIG_NAME, Report
 
 __all__ = [
     "CACHE_DIR",

@@ -8,7 +8,8 @@ import py_compile
 import sys
 
 from portable_fn.errors import BundleError
-from portable_fn.packaging.layout import Report, Staging
+from portable_fn.packaging.layout import Staging
+from portable_fn.types import Report
 
 
 def compile_bytecode(staging: Staging, python_version: str, report: Report) -> bool:

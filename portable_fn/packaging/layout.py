@@ -10,7 +10,6 @@ import portable_fn
 from portable_fn.errors import BundleError
 from portable_fn.schema import is_inside_path
 
-Report = Callable[[str], None]
 _SKIPPED = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 

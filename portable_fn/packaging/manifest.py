@@ -9,11 +9,12 @@ from typing import Any
 
 import tomli_w
 
-from portable_fn.config import CONFIG_NAME, inside, read_config
+from portable_fn.config import inside, read_config
 from portable_fn.config_file import GENERATED_NAME, render_generated
 from portable_fn.errors import BundleError
 from portable_fn.packaging.layout import Staging
 from portable_fn.schema import provider_settings, validate_config
+from portable_fn.types import CONFIG_NAME
 
 CACHE_DIR = ".portable_fn_cache"
 

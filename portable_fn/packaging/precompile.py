@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portable_fn.errors import BundleError
-from portable_fn.packaging.layout import Report, Staging
+from portable_fn.packaging.layout import Staging
 from portable_fn.packaging.manifest import CACHE_DIR, record_precompiled
+from portable_fn.types import Report
 
 # Run inside the child: argv = [bundle root, artifact, cache dir, isolated?].
 _SCRIPT = """

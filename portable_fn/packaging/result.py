@@ -9,11 +9,11 @@ from portable_fn.errors import BundleError
 from portable_fn.packaging.archive import ArchiveSize
 from portable_fn.packaging.layout import Staging, reset_directory
 from portable_fn.packaging.precompile import Precompiled
+from portable_fn.types import MIB
 
-MB = 1024 * 1024
 # AWS Lambda: direct-upload zip and unpacked deployment package limits.
-LAMBDA_ZIPPED_LIMIT = 50 * MB
-LAMBDA_UNZIPPED_LIMIT = 250 * MB
+LAMBDA_ZIPPED_LIMIT = 50 * MIB
+LAMBDA_UNZIPPED_LIMIT = 250 * MIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +42,8 @@ def stage_in(out: Path) -> Staging:
 def describe_size(size: ArchiveSize, zipped_limit: int, unzipped_limit: int) -> str:
     """One line: zipped and unzipped sizes against the limits."""
     return (
-        f"size: {size.zipped / MB:.1f} MB zipped (limit {zipped_limit // MB} MB), "
-        f"{size.unzipped / MB:.1f} MB unzipped (limit {unzipped_limit // MB} MB), {size.files} files"
+        f"size: {size.zipped / MIB:.1f} MB zipped (limit {zipped_limit // MIB} MB), "
+        f"{size.unzipped / MIB:.1f} MB unzipped (limit {unzipped_limit // MIB} MB), {size.files} files"
     )
 
 
@@ -51,9 +51,9 @@ def check_size(size: ArchiveSize, zipped_limit: int, unzipped_limit: int, provid
     """Raise BundleError when a bundle is past a provider's limits, saying by how much."""
     if size.zipped > zipped_limit:
         raise BundleError(
-            f"{provider} bundle is {size.zipped / MB:.1f} MB zipped, past the {zipped_limit // MB} MB limit"
+            f"{provider} bundle is {size.zipped / MIB:.1f} MB zipped, past the {zipped_limit // MIB} MB limit"
         )
     if size.unzipped > unzipped_limit:
         raise BundleError(
-            f"{provider} bundle is {size.unzipped / MB:.1f} MB unzipped, past the {unzipped_limit // MB} MB limit"
+            f"{provider} bundle is {size.unzipped / MIB:.1f} MB unzipped, past the {unzipped_limit // MIB} MB limit"
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from portable_fn.packaging.archive import ArchiveSize, write_zip
-from portable_fn.packaging.layout import Report, Staging
+from portable_fn.packaging.layout import Staging
 from portable_fn.packaging.manifest import Manifest, stage_manifest
 from portable_fn.packaging.precompile import Precompiled, precompile
 from portable_fn.packaging.result import stage_in
 from portable_fn.packaging.wheels import pinned_requirements
+from portable_fn.types import Report
 
 # Azure Functions and Cloud Functions run Python on x86_64 Linux.
 SOURCE_MACHINE = "x86_64"

@@ -9,7 +9,7 @@ import pytest
 
 from portable_fn import ConfigError, Limits, Request, lazy_function, locate_config, read_config, spec_from_config
 from portable_fn.config import limits_from_table
-from portable_fn.limits import MIB
+from portable_fn.types import MIB
 from tests.bundles import write_config
 from tests.conftest import sample_path
 
