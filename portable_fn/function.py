@@ -50,14 +50,15 @@ class Function:
         this host is recompiled with one warning. Raises ArtifactError when the file is
         unreadable or not a WASI command.
         """
-        source, limits = Path(path), limits or Limits()
+        source, limits, grants = Path(path), limits or Limits(), grants or Grants()
         program = compile_artifact(
             source,
             Path(cache_dir) if cache_dir else None,
             Path(precompiled) if precompiled else None,
             memory_bytes=limits.memory_bytes,
+            network=grants.network,
         )
-        return cls(program, limits, grants or Grants(), source.name)
+        return cls(program, limits, grants, source.name)
 
     def close(self) -> None:
         """Stop using the engine; calling the Function afterwards raises ArtifactError. Idempotent."""
