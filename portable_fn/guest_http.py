@@ -127,6 +127,9 @@ def request(
     fields = dict(headers or {})
     if json is not None:
         fields.setdefault("Content-Type", "application/json")
+    if body is not None:
+        # Sent with its length, not chunked: many servers (Python's http.server among them) read only that.
+        fields.setdefault("Content-Length", str(len(body)))
     outgoing = _outgoing_request(method, url, fields)
     remaining = _time_left(timeout)
     options = wasi.RequestOptions()

@@ -3,7 +3,7 @@
 - ``GET /hello``: ``hello from upstream`` plus the Authorization header it got
 - ``GET /big``: ``BIG_BODY`` (1 MiB, every byte value) as application/octet-stream
 - ``POST /echo``: the request body back, bytes exact
-- ``GET /stall``: reads the request and never answers (until the server closes)
+- ``GET /stall``: reads the request and does not answer for ``STALL_SECONDS`` (or until the server closes)
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
 BIG_BODY = bytes(range(256)) * 4096
+STALL_SECONDS = 10.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -20,7 +21,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path == "/stall":
-            self.server.closing.wait()
+            self.server.closing.wait(STALL_SECONDS)
             return
         if self.path == "/big":
             self._answer("application/octet-stream", BIG_BODY)
