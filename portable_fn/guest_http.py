@@ -22,9 +22,9 @@ subclasses: ``ConnectError`` (no connection), ``Timeout`` (also a ``TimeoutError
 
 The deadline: the host gives the run its remaining budget (``X_REMAINING_TIME_IN_MILLIS``) and
 the runner calls ``set_deadline``. Every call's connect, first-byte and between-bytes timeouts
-are the time left (or ``timeout`` seconds, if shorter), so a stalled upstream raises
-``Timeout`` at the deadline, and waits are sliced (20 ms) so the host can stop the run there
-in any case (504).
+are the time left less 50 ms (or ``timeout`` seconds, if shorter), so a stalled upstream
+raises ``Timeout`` just before the deadline and the app can still answer; waits are sliced
+(20 ms) so the host stops the run at its deadline in any case (504).
 """
 
 import functools
@@ -39,6 +39,8 @@ from wit_world.imports import wasi_http_types as wasi
 
 DEADLINE_VARIABLE = "X_REMAINING_TIME_IN_MILLIS"
 WAIT_SLICE_NS = 20_000_000
+# Calls time out this long before the run's deadline, so the app can still answer (say, a 504).
+ANSWER_MARGIN_SECONDS = 0.05
 _CHUNK = 4096  # the most blocking-write-and-flush accepts in one call
 _READ_SIZE = 65536
 _TIMEOUT_CODES = ("ConnectionTimeout", "ConnectionReadTimeout", "ConnectionWriteTimeout", "HttpResponseTimeout")
@@ -151,10 +153,11 @@ delete = functools.partial(request, "DELETE")
 
 
 def _time_left(timeout: float | None) -> int:
-    """Nanoseconds this call may wait: the run's time left, or ``timeout`` if shorter; at least 1 ms."""
+    """Nanoseconds this call may wait: the run's time left less the answer margin, or ``timeout`` if
+    shorter; at least 1 ms."""
     limits = [timeout] if timeout is not None else []
     if _Deadline.at is not None:
-        limits.append(_Deadline.at - time.monotonic())
+        limits.append(_Deadline.at - time.monotonic() - ANSWER_MARGIN_SECONDS)
     seconds = min(limits) if limits else 3600.0
     return max(int(seconds * 1e9), 1_000_000)
 
