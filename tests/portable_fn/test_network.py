@@ -74,14 +74,6 @@ def test_a_stalled_upstream_is_the_guests_own_504_before_the_deadline(name: str,
     assert elapsed < 5.0, "the upstream stalls for 10 s: the call must end near the 1 s deadline"
 
 
-@pytest.mark.parametrize(("network", "answer"), [(True, b"resolved localhost: "), (False, b"refused localhost: ")])
-def test_the_grant_opens_wasi_sockets_name_lookups(network: bool, answer: bytes) -> None:
-    grants = Grants(network=network)
-    with Function.load(sample_path("resolve-js"), grants=grants, cache_dir=SAMPLE_CACHE) as function:
-        response = function.handle(Request())
-    assert (response.status, response.body[: len(answer)]) == (200, answer)
-
-
 def test_granted_components_get_their_remaining_time_others_do_not() -> None:
     limits = Limits(timeout_seconds=7.0)
     granted = Function.load(sample_path("echo-js"), limits=limits, grants=Grants(network=True), cache_dir=SAMPLE_CACHE)
