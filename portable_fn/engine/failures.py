@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import wasmtime
 
 from portable_fn.engine.runs import Breach
-from portable_fn.errors import (
-    GuestError,
-    GuestExit,
-    GuestTimeout,
-    GuestTrap,
-    MemoryLimitExceeded,
-    NetworkNotGranted,
-    OutputTooLarge,
-)
+from portable_fn.errors import GuestError, GuestExit, GuestTimeout, GuestTrap, MemoryLimitExceeded, OutputTooLarge
 
 _PAGE = 65536
 # The last stderr line of a Python component whose app raised MemoryError (wsgi_guest.py writes it):
@@ -61,21 +51,6 @@ def explain_exit(failure: GuestError | None, stderr: bytes, memory_bytes: int) -
 
 def memory_limit_exceeded(memory_bytes: int, cause: str) -> MemoryLimitExceeded:
     return MemoryLimitExceeded(f"guest trapped at the memory cap of {memory_bytes} bytes: {cause}")
-
-
-# How wasmtime reports a call to an import define_unknown_imports_as_traps stood in for.
-UNKNOWN_HTTP_IMPORT = re.compile(r"unknown import: `(wasi:http/[^`]+)` has not been defined")
-
-
-def network_not_granted(exc: BaseException) -> NetworkNotGranted | None:
-    """The error for a run stopped by a call to ``wasi:http`` without the network grant, else None."""
-    called = UNKNOWN_HTTP_IMPORT.search(str(exc))
-    if called is None:
-        return None
-    return NetworkNotGranted(
-        f"guest called {called[1]}, but the network is not granted: "
-        "run with --allow-network or set [grants] network = true"
-    )
 
 
 def output_too_large(max_output: int) -> OutputTooLarge:

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Literal
 import wasmtime
 from wasmtime import _ffi as ffi
 
+from portable_fn.engine import network as outbound
 from portable_fn.engine import preview1
-from portable_fn.engine.failures import explain, explain_exit, first_line, network_not_granted, output_too_large
+from portable_fn.engine.failures import explain, explain_exit, first_line, output_too_large
 from portable_fn.engine.runs import RunState
 from portable_fn.engine.runtime import Engine, component_model
 from portable_fn.engine.streams import Capture, StreamFiles, with_truncation_note
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
     import wasmtime.component
 
 ArtifactKind = Literal["module", "component"]
-HTTP_PACKAGE = "wasi:http/"
-# The run's time left when it starts, in ms, given to components granted the network
-# (named after Lambda's context.get_remaining_time_in_millis()).
-REMAINING_TIME_VARIABLE = b"X_REMAINING_TIME_IN_MILLIS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +174,8 @@ class ModuleProgram(Program):
 class ComponentProgram(Program):
     """A component exporting ``wasi:cli/run`` (WASI 0.2); wasmtime-py has no component InstancePre.
 
-    ``network`` links ``wasi:http`` (every run's store gets its HTTP context: one never goes
-    without the other, which would abort the process at the guest's first call) and opens
-    ``wasi:sockets`` (the host's network, name lookups). Without it, a component importing
-    ``wasi:http`` still loads, its calls trap and the run fails as NetworkNotGranted;
-    ``wasi:sockets`` calls fail inside the guest with ``access-denied``.
+    ``network`` links ``wasi:http``, opens ``wasi:sockets`` and announces the run's time left
+    (see ``engine.network``); without it, a ``wasi:http`` call fails the run as NetworkNotGranted.
     """
 
     kind: ArtifactKind = "component"
@@ -189,7 +183,6 @@ class ComponentProgram(Program):
     def __init__(self, engine: Engine, component: wasmtime.component.Component, *, network: bool = False) -> None:
         super().__init__(engine)
         self._component = component
-        imports = component.type.imports(engine.native)
         interface = next(
             (name for name in component.type.exports(engine.native) if name.startswith("wasi:cli/run@")), None
         )
@@ -202,26 +195,20 @@ class ComponentProgram(Program):
         self._network = network
         self._linker = component_model().Linker(engine.native)
         self._linker.add_wasip2()
-        if network:
-            self._linker.add_wasi_http()
-        elif any(name.startswith(HTTP_PACKAGE) for name in imports):
-            self._linker.define_unknown_imports_as_traps(component)
+        outbound.link_network(self._linker, component, engine.native, network)
 
     def _new_store(self, invocation: Invocation, run: RunState, memory_bytes: int) -> wasmtime.Store:
         store = super()._new_store(invocation, run, memory_bytes)
         if self._network:
-            store.set_wasi_http()  # paired with add_wasi_http() in __init__ (see the class docstring)
+            outbound.open_network(store)  # always paired with link_network's wasi:http
         return store
 
     def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
         if self._network:
-            remaining_ms = max(0, int((run.deadline - time.monotonic()) * 1000))
-            env = {**invocation.env, REMAINING_TIME_VARIABLE: str(remaining_ms).encode()}
-            invocation = Invocation(invocation.argv, env, invocation.stdin, invocation.dirs)
+            invocation = outbound.with_remaining_time(invocation, run.deadline)
         config = wasi_config(invocation)
         if self._network:
-            ffi.wasi_config_inherit_network(config.ptr())
-            ffi.wasi_config_allow_ip_name_lookup(config.ptr(), True)
+            outbound.open_sockets(config)
         files = run.files = StreamFiles(run.stdout.cap, run.stderr.cap)
         config.stdout_file = files.stdout_path
         config.stderr_file = files.stderr_path
@@ -244,7 +231,7 @@ class ComponentProgram(Program):
             # `run` returns result<_, _>: wasmtime-py gives a Variant tagged "ok" or "err".
             return getattr(run(store), "tag", "ok") != "err"
         except wasmtime.WasmtimeError as exc:
-            denied = None if self._network else network_not_granted(exc)
+            denied = None if self._network else outbound.network_not_granted(exc)
             if denied is not None:
                 raise denied from exc
             raise
