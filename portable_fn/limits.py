@@ -58,9 +58,9 @@ class Grants:
     """Explicit holes in the sandbox: named env vars, read-only dirs, the Authorization header, the network.
 
     ``network`` (components only) is all or nothing: the guest may make any outbound HTTP
-    request (``wasi:http``) and open sockets (``wasi:sockets``) to any address the host can
-    reach, loopback and cloud metadata endpoints included; wasmtime offers no per-host limit,
-    so restrict egress with the provider's network controls.
+    request (``wasi:http``) to any address the host can reach, loopback and cloud metadata
+    endpoints included, and resolve names; wasmtime offers no per-host limit, so restrict
+    egress with the provider's network controls. Raw TCP/UDP sockets stay closed.
     """
 
     env: tuple[tuple[str, str], ...] = ()

@@ -18,7 +18,7 @@ value, or raises ConfigError naming the key, what was expected and what was foun
     env = ["GREETING"]              # host variables copied to the guest
     dirs = { "/data" = "data" }     # guest path = folder inside the config's folder, read-only
     authorization = false           # pass the Authorization header
-    network = false                 # components: any outbound HTTP and sockets (no per-host limit)
+    network = false                 # components: any outbound HTTP, name lookups (no per-host limit)
 
     [aws]        architecture, memory_mb, timeout_seconds, role, runtime, region, function_url,
                  environment, text_mime_types

@@ -84,7 +84,7 @@ def function_options(command: F) -> F:
         click.option(
             "--allow-network",
             is_flag=True,
-            help="Let a component call out (any outbound HTTP and sockets, loopback included; no per-host limit).",
+            help="Let a component make outbound HTTP calls to any host, loopback included (no per-host limit).",
         ),
         cache_dir_option,
         click.option("--no-cache", is_flag=True, help="Compile every time; write no precompiled artifact."),

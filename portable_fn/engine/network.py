@@ -1,9 +1,11 @@
 """The network grant for components: link ``wasi:http`` or stand traps in for it, announce the budget.
 
 With the grant, a component gets ``wasi:http`` (any outbound HTTP, loopback included: wasmtime's
-``wasi:http`` ignores the WASI socket permissions and has no per-host setting) and the host's
-network for ``wasi:sockets``. Without it, ``wasi:http`` imports are traps, recognised here by the
-import they name, and ``wasi:sockets`` answers ``access-denied`` (wasmtime's default).
+``wasi:http`` ignores the WASI socket permissions and has no per-host setting) and name lookups
+(``wasi:sockets/ip-name-lookup``). TCP and UDP sockets stay closed either way: with
+wasmtime-py 50.0.1, ``wasi_config_inherit_network`` still leaves socket creation
+``access-denied`` (measured), so it is not used. Without the grant, ``wasi:http`` imports are
+traps, recognised here by the import they name, and name lookups fail inside the guest.
 """
 
 from __future__ import annotations
@@ -58,9 +60,8 @@ def with_remaining_time(invocation: Invocation, deadline: float) -> Invocation:
     return type(invocation)(invocation.argv, env, invocation.stdin, invocation.dirs)
 
 
-def open_sockets(config: wasmtime.WasiConfig) -> None:
-    """Let ``wasi:sockets`` use the host's network and resolve names."""
-    ffi.wasi_config_inherit_network(config.ptr())
+def allow_name_lookups(config: wasmtime.WasiConfig) -> None:
+    """Let ``wasi:sockets/ip-name-lookup`` resolve names with the host's resolver."""
     ffi.wasi_config_allow_ip_name_lookup(config.ptr(), True)
 
 

@@ -174,7 +174,7 @@ class ModuleProgram(Program):
 class ComponentProgram(Program):
     """A component exporting ``wasi:cli/run`` (WASI 0.2); wasmtime-py has no component InstancePre.
 
-    ``network`` links ``wasi:http``, opens ``wasi:sockets`` and announces the run's time left
+    ``network`` links ``wasi:http``, allows name lookups and announces the run's time left
     (see ``engine.network``); without it, a ``wasi:http`` call fails the run as NetworkNotGranted.
     """
 
@@ -208,7 +208,7 @@ class ComponentProgram(Program):
             invocation = outbound.with_remaining_time(invocation, run.deadline)
         config = wasi_config(invocation)
         if self._network:
-            outbound.open_sockets(config)
+            outbound.allow_name_lookups(config)
         files = run.files = StreamFiles(run.stdout.cap, run.stderr.cap)
         config.stdout_file = files.stdout_path
         config.stderr_file = files.stderr_path

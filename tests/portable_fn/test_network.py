@@ -74,6 +74,16 @@ def test_a_stalled_upstream_is_the_guests_own_504_before_the_deadline(name: str,
     assert elapsed < 5.0, "the upstream stalls for 10 s: the call must end near the 1 s deadline"
 
 
+@pytest.mark.parametrize("network", [True, False])
+def test_the_grant_opens_name_lookups_while_tcp_sockets_stay_closed(network: bool, upstream: Upstream) -> None:
+    port = upstream.url.rpartition(":")[2]
+    with Function.load(sample_path("tcp-py"), grants=Grants(network=network), cache_dir=SAMPLE_CACHE) as function:
+        lookup, connect = function.handle(Request(query=f"localhost:{port}")).body.decode().splitlines()
+    assert lookup == ("lookup: 127.0.0.1" if network else "lookup: refused: [Errno -4] Non-recoverable error")
+    # Measured on wasmtime-py 50.0.1: no C API switch lets a component create a TCP socket.
+    assert connect == "connect: refused: [Errno 2] Permission denied"
+
+
 def test_granted_components_get_their_remaining_time_others_do_not() -> None:
     limits = Limits(timeout_seconds=7.0)
     granted = Function.load(sample_path("echo-js"), limits=limits, grants=Grants(network=True), cache_dir=SAMPLE_CACHE)
