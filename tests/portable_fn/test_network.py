@@ -6,6 +6,7 @@ samples call a real upstream on 127.0.0.1 started by the test (tests/upstream.py
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +62,17 @@ def test_without_the_grant_the_call_is_refused_naming_it_and_the_function_keeps_
         again = function.handle(Request(path="/hello"))
     assert again.status == 500
     assert b"the network is not granted: run with --allow-network" in again.body
+
+
+@pytest.mark.parametrize("name", CALLERS)
+def test_an_unreachable_upstream_is_the_guests_own_502(name: str) -> None:
+    with socket.socket() as probe:  # a loopback port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    grants = Grants.from_host(["UPSTREAM_URL"], network=True, environ={"UPSTREAM_URL": closed_url})
+    with Function.load(sample_path(name), grants=grants, cache_dir=SAMPLE_CACHE) as function:
+        response = function.handle(Request(path="/hello"))
+    assert (response.status, response.body[:21]) == (502, b"upstream call failed:")
 
 
 @pytest.mark.parametrize("name", CALLERS)
