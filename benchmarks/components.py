@@ -39,6 +39,8 @@ class RawScript:
         self.engine, self.component, self.scratch = engine, component, scratch
         self.linker = wasmtime.component.Linker(engine)
         self.linker.add_wasip2()
+        # `portable-fn build` components import wasi:http; ungranted, portable_fn links it as traps too.
+        self.linker.define_unknown_imports_as_traps(component)
         interface = next(n for n in component.type.exports(engine) if n.startswith("wasi:cli/run@"))
         run_index = component.get_export_index("run", component.get_export_index(interface))
         assert run_index is not None, "a wasi:cli/run interface always exports run"

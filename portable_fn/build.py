@@ -1,8 +1,9 @@
 """Build a Python WSGI app into one WASI 0.2 command component that speaks WAGI.
 
 ``build_python_app(app_dir, output)`` stages the app with ``wsgi_guest.py`` (CGIHandler around
-``app.app``), installs ``requirements.txt`` (if any) into the staging directory, and runs
-componentize-py against the ``wasi:cli/command`` world. The WASI WIT files come from the npm
+``app.app``) and the HTTP client ``portable_fn_http`` (``guest_http.py``), installs
+``requirements.txt`` (if any) into the staging directory, and runs componentize-py against
+``wasi:cli/command`` plus ``wasi:http/outgoing-handler``. The WASI WIT files come from the npm
 package ``@bytecodealliance/jco``, installed with npm into a toolchain directory on first use.
 """
 
@@ -23,8 +24,17 @@ from portable_fn.types import Report
 
 JCO_PACKAGE = "@bytecodealliance/jco@1.35.0"
 WASI_VERSION = "0.2.12"
-WORLD = f"wasi:cli/command@{WASI_VERSION}"
+# wasi:cli/command plus wasi:http's outgoing handler, for the client every component ships.
+WORLD = "portable-fn:guest/wagi-http"
+WORLD_WIT = f"""package portable-fn:guest;
+
+world wagi-http {{
+  include wasi:cli/command@{WASI_VERSION};
+  import wasi:http/outgoing-handler@{WASI_VERSION};
+}}
+"""
 GUEST_MODULE = "portable_fn_wsgi_guest"
+CLIENT_MODULE = "portable_fn_http"
 _WIT_SUBDIR = Path("node_modules/@bytecodealliance/jco/lib/wit/builtin") / WASI_VERSION
 
 
@@ -48,6 +58,7 @@ def build_python_app(
         staging = Path(temp)
         stage_wit(wit, staging / "wit")
         shutil.copyfile(Path(__file__).with_name("wsgi_guest.py"), staging / f"{GUEST_MODULE}.py")
+        shutil.copyfile(Path(__file__).with_name("guest_http.py"), staging / f"{CLIENT_MODULE}.py")
         paths = [staging, app_dir.resolve()]
         requirements = app_dir / "requirements.txt"
         if requirements.is_file():
@@ -121,11 +132,11 @@ def wasi_wit_dir(toolchain_dir: Path, report: Report) -> Path:
 
 
 def stage_wit(wit: Path, target: Path) -> None:
-    """Lay the WIT packages out as componentize-py reads them: wasi-cli at the root, the rest in deps/."""
+    """Lay the WIT packages out as componentize-py reads them: the guest world at the root, WASI's in deps/."""
     (target / "deps").mkdir(parents=True)
-    shutil.copyfile(wit / "wasi-cli" / "package.wit", target / "cli.wit")
+    (target / "guest.wit").write_text(WORLD_WIT, encoding="utf-8")
     for package in sorted(wit.iterdir()):
-        if package.is_dir() and package.name != "wasi-cli":
+        if package.is_dir():
             shutil.copytree(package, target / "deps" / package.name)
 
 

@@ -16,6 +16,7 @@ the provider's init phase, checked against the one schema (``portable_fn.schema`
     [grants]
     env = ["GREETING"]
     dirs = { "/data" = "data" }
+    network = false     # true: the guest may call any host (see Grants)
 """
 
 from __future__ import annotations
@@ -77,7 +78,11 @@ def spec_from_data(data: Mapping[str, Any], path: Path, environ: Mapping[str, st
         inside(base, data["artifact"], "artifact"),
         limits_from_table(data.get("limits", {})),
         Grants.from_host(
-            grants.get("env", []), dirs, authorization=grants.get("authorization", False), environ=environ
+            grants.get("env", []),
+            dirs,
+            authorization=grants.get("authorization", False),
+            network=grants.get("network", False),
+            environ=environ,
         ),
         _optional_inside(base, data, "cache_dir"),
         _optional_inside(base, data, "precompiled"),

@@ -12,7 +12,8 @@
     └── GuestError             500: the guest failed while handling a request
         ├── EventRejected      500: an event was not acknowledged (non-2xx): the provider retries
         ├── GuestTrap          500: the guest trapped (unreachable, stack overflow, ...)
-        │   └── MemoryLimitExceeded  500: ... after reaching Limits.memory_bytes
+        │   ├── MemoryLimitExceeded  500: ... after reaching Limits.memory_bytes
+        │   └── NetworkNotGranted    500: ... calling out (wasi:http) without the network grant
         ├── GuestExit          500: the guest exited with a non-zero code
         ├── GuestTimeout       504: the guest ran past its deadline
         └── BadGuestOutput     502: the guest's CGI output is malformed
@@ -78,6 +79,13 @@ class GuestTrap(GuestError):
 
 class MemoryLimitExceeded(GuestTrap):
     """Raised when the guest trapped after its linear memory reached the configured cap."""
+
+
+class NetworkNotGranted(GuestTrap):
+    """Raised when a guest calls ``wasi:http`` and the host was not given the network grant.
+
+    A 500, not a 502: the deployment is missing a setting; no upstream was asked.
+    """
 
 
 class GuestExit(GuestError):

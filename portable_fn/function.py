@@ -49,6 +49,7 @@ class Function:
             Path(cache_dir) if cache_dir else None,
             Path(precompiled) if precompiled else None,
             memory_bytes=self.limits.memory_bytes,
+            network=self.grants.network,
         )
 
     @classmethod

@@ -54,11 +54,18 @@ class DirGrant:
 
 @dataclass(frozen=True, slots=True)
 class Grants:
-    """Explicit holes in the sandbox: named env vars, read-only dirs, the Authorization header."""
+    """Explicit holes in the sandbox: named env vars, read-only dirs, the Authorization header, the network.
+
+    ``network`` (components only) is all or nothing: the guest may make any outbound HTTP
+    request (``wasi:http``) to any address the host can reach, loopback and cloud metadata
+    endpoints included, and resolve names; wasmtime offers no per-host limit, so restrict
+    egress with the provider's network controls. Raw TCP/UDP sockets stay closed.
+    """
 
     env: tuple[tuple[str, str], ...] = ()
     dirs: tuple[DirGrant, ...] = ()
     authorization: bool = False
+    network: bool = False
 
     @classmethod
     def from_host(
@@ -67,6 +74,7 @@ class Grants:
         dirs: Mapping[str, str] | None = None,
         *,
         authorization: bool = False,
+        network: bool = False,
         environ: Mapping[str, str] | None = None,
     ) -> Grants:
         """Copy the named variables from the host environment (missing ones are an error).
@@ -83,4 +91,4 @@ class Grants:
             if not os.path.isdir(host_path):
                 raise ConfigError(f"granted directory {host_path!r} (for {guest_path!r}) does not exist")
             dir_grants.append(DirGrant(os.path.abspath(host_path), guest_path))
-        return cls(tuple((name, source[name]) for name in env_names), tuple(dir_grants), authorization)
+        return cls(tuple((name, source[name]) for name in env_names), tuple(dir_grants), authorization, network)

@@ -19,6 +19,7 @@ value, or raises ConfigError naming the key, what was expected and what was foun
     env = ["GREETING"]              # host variables copied to the guest
     dirs = { "/data" = "data" }     # guest path = folder inside the config's folder, read-only
     authorization = false           # pass the Authorization header
+    network = false                 # components: any outbound HTTP, name lookups (no per-host limit)
 
     [aws]        architecture, memory_mb, timeout_seconds, role, runtime, region, function_url,
                  environment, text_mime_types
@@ -185,7 +186,12 @@ LIMITS: Schema = {
     name: (positive_number, None)
     for name in ("memory_mb", "timeout_seconds", "max_body_mb", "max_output_mb", "max_stderr_mb")
 }
-GRANTS: Schema = {"env": (env_names, []), "dirs": (dir_table, {}), "authorization": (flag, False)}
+GRANTS: Schema = {
+    "env": (env_names, []),
+    "dirs": (dir_table, {}),
+    "authorization": (flag, False),
+    "network": (flag, False),
+}
 PROVIDERS: dict[str, Schema] = {
     "aws": {
         "architecture": (choice("x86_64", "arm64"), "x86_64"),

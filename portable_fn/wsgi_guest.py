@@ -22,6 +22,7 @@ import traceback
 from typing import SupportsIndex
 from wsgiref.handlers import CGIHandler
 
+import portable_fn_http  # type: ignore[import-not-found]
 from app import app as application  # type: ignore[import-not-found]
 from componentize_py_types import Err  # type: ignore[import-not-found]
 from wit_world import exports  # type: ignore[import-not-found]
@@ -82,6 +83,7 @@ class Run(exports.Run):  # type: ignore[misc]
         handler = _Handler()
         handler.os_environ = {}
         handler.base_env = {name: to_wsgi_string(value) for name, value in environment.get_environment()}
+        portable_fn_http.set_deadline(handler.base_env.get(portable_fn_http.DEADLINE_VARIABLE))
         try:
             handler.run(application)
         except SystemExit as exc:

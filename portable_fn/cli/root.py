@@ -82,6 +82,11 @@ def function_options(command: F) -> F:
             metavar="GUEST=HOST",
             help="Let the guest read HOST at GUEST, read-only (repeatable).",
         ),
+        click.option(
+            "--allow-network",
+            is_flag=True,
+            help="Let a component make outbound HTTP calls to any host, loopback included (no per-host limit).",
+        ),
         cache_dir_option,
         click.option("--no-cache", is_flag=True, help="Compile every time; write no precompiled artifact."),
     ]
@@ -115,7 +120,7 @@ def build_spec(artifact: Path | None, options: dict[str, Any]) -> FunctionSpec:
     }
     try:
         limits = limits_from_table(limits_table)
-        grants = Grants.from_host(options.pop("env_names"), dirs)
+        grants = Grants.from_host(options.pop("env_names"), dirs, network=options.pop("allow_network"))
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
     cache_dir = None if options.pop("no_cache") else (options.pop("cache_dir") or default_cache_dir())

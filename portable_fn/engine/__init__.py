@@ -8,6 +8,7 @@ few ``_ffi`` calls used here were tested with.
 - ``artifacts``: compile or deserialize a module or component into a Program
 - ``programs``: run one invocation in a fresh store, with the limits enforced
 - ``preview1``: the WASI calls replaced for core modules (sleeps, stdout/stderr writes)
+- ``network``: the network grant for components (``wasi:http``, ``wasi:sockets``, time left)
 - ``streams``, ``runs``, ``failures``: capped output, per-thread run state, typed failures
 
 What cannot be stopped: a component other than a Python one built by ``portable-fn build``

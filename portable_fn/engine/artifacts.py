@@ -32,7 +32,12 @@ def detect_kind(wasm: bytes) -> ArtifactKind:
 
 
 def compile_artifact(
-    source: Path, cache_dir: Path | None, precompiled: Path | None = None, *, memory_bytes: int = 256 * MIB
+    source: Path,
+    cache_dir: Path | None,
+    precompiled: Path | None = None,
+    *,
+    memory_bytes: int = 256 * MIB,
+    network: bool = False,
 ) -> Program:
     """Compile ``source`` (.wasm or .wat), or deserialize its precompiled form.
 
@@ -41,7 +46,8 @@ def compile_artifact(
     hash. Programs share the process's engine for their settings (see ``settings_for``; the
     address space it may reserve depends on ``memory_bytes`` only under ``ulimit -v``). A
     precompiled file that does not match this wasmtime, CPU or engine setting is recompiled with
-    one warning (and rewritten into ``cache_dir``). Raises ArtifactError.
+    one warning (and rewritten into ``cache_dir``). ``network`` grants a component outbound
+    HTTP and sockets (see ComponentProgram); a core module has neither. Raises ArtifactError.
     """
     kind = detect_kind(_read(source, 8))
     engine = shared_engine(settings_for(pooled=kind == "module", memory_bytes=memory_bytes))
@@ -56,7 +62,7 @@ def compile_artifact(
                 _write_atomically(cached, bytes(compiled.serialize()))
     if isinstance(compiled, wasmtime.Module):
         return ModuleProgram(engine, compiled)
-    return ComponentProgram(engine, compiled)
+    return ComponentProgram(engine, compiled, network=network)
 
 
 def _read(source: Path, size: int = -1) -> bytes:

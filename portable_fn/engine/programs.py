@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import wasmtime
 from wasmtime import _ffi as ffi
 
+from portable_fn.engine import network as outbound
 from portable_fn.engine import preview1
 from portable_fn.engine.failures import explain, explain_exit, first_line, output_too_large
 from portable_fn.engine.runs import RunState
@@ -170,11 +171,15 @@ class ModuleProgram(Program):
 
 
 class ComponentProgram(Program):
-    """A component exporting ``wasi:cli/run`` (WASI 0.2); wasmtime-py has no component InstancePre."""
+    """A component exporting ``wasi:cli/run`` (WASI 0.2); wasmtime-py has no component InstancePre.
+
+    ``network`` links ``wasi:http``, allows name lookups and announces the run's time left
+    (see ``engine.network``); without it, a ``wasi:http`` call fails the run as NetworkNotGranted.
+    """
 
     kind: ArtifactKind = "component"
 
-    def __init__(self, engine: Engine, component: wasmtime.component.Component) -> None:
+    def __init__(self, engine: Engine, component: wasmtime.component.Component, *, network: bool = False) -> None:
         super().__init__(engine)
         self._component = component
         interface = next(
@@ -186,11 +191,23 @@ class ComponentProgram(Program):
         if run_index is None:
             raise ArtifactError(f"component's `{interface}` has no `run` function")
         self._run_index = run_index
+        self._network = network
         self._linker = component_model().Linker(engine.native)
         self._linker.add_wasip2()
+        outbound.link_network(self._linker, component, engine.native, network)
+
+    def _new_store(self, invocation: Invocation, run: RunState, memory_bytes: int) -> wasmtime.Store:
+        store = super()._new_store(invocation, run, memory_bytes)
+        if self._network:
+            outbound.open_network(store)  # always paired with link_network's wasi:http
+        return store
 
     def _wasi_config(self, invocation: Invocation, run: RunState) -> wasmtime.WasiConfig:
+        if self._network:
+            invocation = outbound.with_remaining_time(invocation, run.deadline)
         config = wasi_config(invocation)
+        if self._network:
+            outbound.allow_name_lookups(config)
         files = run.files = StreamFiles(run.stdout.cap, run.stderr.cap)
         config.stdout_file = files.stdout_path
         config.stderr_file = files.stderr_path
@@ -209,8 +226,14 @@ class ComponentProgram(Program):
         instance = self._linker.instantiate(store, self._component)
         run = instance.get_func(store, self._run_index)
         assert run is not None, "the export index was checked when the component was loaded"
-        # `run` returns result<_, _>: wasmtime-py gives a Variant tagged "ok" or "err".
-        return getattr(run(store), "tag", "ok") != "err"
+        try:
+            # `run` returns result<_, _>: wasmtime-py gives a Variant tagged "ok" or "err".
+            return getattr(run(store), "tag", "ok") != "err"
+        except wasmtime.WasmtimeError as exc:
+            denied = None if self._network else outbound.network_not_granted(exc)
+            if denied is not None:
+                raise denied from exc
+            raise
 
 
 _NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()  # a NULL function pointer

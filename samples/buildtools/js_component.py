@@ -11,6 +11,8 @@ from pathlib import Path
 from buildtools.target import INSTALL, SAMPLES, Language, Target, run
 
 JS_PROJECT = SAMPLES / "js"
+# Samples built with componentize-js's fetch() (they import wasi:http and need the network grant).
+HTTP_SAMPLES = frozenset({"fetch"})
 
 
 def missing_js_project() -> str | None:
@@ -28,7 +30,8 @@ def discover_js() -> list[Target]:
 
 
 def build_js(target: Target) -> None:
-    run(["node", JS_PROJECT / "build.mjs", target.entry, target.output], cwd=JS_PROJECT)
+    flags = ["--http"] if target.sample in HTTP_SAMPLES else []
+    run(["node", JS_PROJECT / "build.mjs", target.entry, target.output, *flags], cwd=JS_PROJECT)
 
 
 JS = Language("js", Path(__file__), discover_js, missing_js_project, build_js)

@@ -11,7 +11,7 @@ from buildtools.js_component import JS_PROJECT, missing_js_project
 from buildtools.target import REPO, SAMPLES, Language, Target, run
 
 # The product code that goes into every Python component: editing it makes them stale.
-PRODUCT_SOURCES = (REPO / "portable_fn" / "build.py", REPO / "portable_fn" / "wsgi_guest.py")
+PRODUCT_SOURCES = tuple(REPO / "portable_fn" / name for name in ("build.py", "wsgi_guest.py", "guest_http.py"))
 
 
 def missing_componentize_py() -> str | None:

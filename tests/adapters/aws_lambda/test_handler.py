@@ -104,9 +104,12 @@ class LambdaRuntime:
 
 
 @contextmanager
-def lambda_runtime(tmp_path: Path, artifact: str, timeout_seconds: int = 30) -> Iterator[LambdaRuntime]:
-    """A Runtime API server plus awslambdaric serving ``artifact`` through a temp portable-fn.toml."""
-    config = write_config(tmp_path, sample_path(artifact), f"[limits]\ntimeout_seconds = {timeout_seconds}\n")
+def lambda_runtime(
+    tmp_path: Path, artifact: str, timeout_seconds: int = 30, extra: str = "", environ: dict[str, str] | None = None
+) -> Iterator[LambdaRuntime]:
+    """A Runtime API server plus awslambdaric serving ``artifact`` through a temp portable-fn.toml
+    (with ``extra`` config lines), ``environ`` added to the runtime's environment."""
+    config = write_config(tmp_path, sample_path(artifact), f"[limits]\ntimeout_seconds = {timeout_seconds}\n{extra}")
     api = RuntimeApi()
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(api))
     server.daemon_threads = True
@@ -118,6 +121,7 @@ def lambda_runtime(tmp_path: Path, artifact: str, timeout_seconds: int = 30) -> 
         "LAMBDA_TASK_ROOT": str(ROOT),
         "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{server.server_address[1]}",
         "PORTABLE_FN_CONFIG": str(config),
+        **(environ or {}),
     }
     command = [sys.executable, "-m", "awslambdaric", "adapters.aws_lambda.handler.handler"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
