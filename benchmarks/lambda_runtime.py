@@ -1,9 +1,8 @@
 """One cold start of a Lambda bundle under AWS's own runtime client (awslambdaric), on this machine.
 
-``RuntimeApi`` is a one-invocation Lambda Runtime API on 127.0.0.1: ``GET /2018-06-01/runtime/invocation/next``
-hands out the event (with the request id and deadline headers awslambdaric reads); ``POST
-.../invocation/{id}/response`` (or ``/error``) records when the answer arrived. Later ``next`` calls wait
-until the server is closed: the runtime is killed after its first answer. ``cold_start`` runs
+``RuntimeApi`` is a Lambda Runtime API on 127.0.0.1 (the handler tests use it too): it hands queued events to
+the runtime and records each answer and when it arrived; a cold start queues one event and kills the runtime
+after its answer. ``cold_start`` runs
 ``python -m awslambdaric lambda_function.handler`` in an unzipped bundle against it, with only the runtime
 client beside the bundle on the path, as in Lambda's image.
 """
@@ -13,13 +12,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import queue
 import resource
 import socket
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -28,27 +29,30 @@ from typing import Any
 PREFIX = "/2018-06-01/runtime"
 # What AWS's runtime image provides beside the handler's folder: the runtime client and its dependencies.
 RUNTIME_MODULES = ("awslambdaric", "runtime_client", "simplejson", "snapshot_restore_py")
-REQUEST_ID = "cold-start-0001"
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Answer:
-    """What the runtime posted, and when (``time.perf_counter()`` at the end of the body)."""
+    """What the runtime posted for one invocation (``response`` or ``error``, its parsed body), and when
+    (``time.perf_counter()`` once its body was read)."""
 
-    kind: str = ""
-    body: Any = None
-    at: float = 0.0
-    fetched_at: float = 0.0
-    arrived: threading.Event = field(default_factory=threading.Event)
+    kind: str
+    body: Any
+    at: float
 
 
 class RuntimeApi:
-    """A Runtime API server for one invocation of ``event``; a context manager that closes it."""
+    """A Lambda Runtime API on 127.0.0.1 serving queued invocations; a context manager that closes it.
 
-    def __init__(self, event: object) -> None:
-        self.event = json.dumps(event).encode()
-        self.answer = Answer()
-        self.handed_out = threading.Lock()
+    ``GET .../invocation/next`` hands out the next queued event with the request id and deadline headers
+    awslambdaric reads, waiting while none is queued; ``POST .../invocation/{id}/response`` (or ``/error``)
+    records the answer; ``POST .../init/error`` is kept in ``init_errors``.
+    """
+
+    def __init__(self) -> None:
+        self.pending: queue.Queue[tuple[str, bytes, int]] = queue.Queue()
+        self.answers: dict[str, queue.Queue[Answer]] = {}
+        self.init_errors: list[Any] = []
         self.closed = threading.Event()
         self.server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -58,12 +62,29 @@ class RuntimeApi:
         """``host:port``, the value of ``$AWS_LAMBDA_RUNTIME_API``."""
         return f"127.0.0.1:{self.server.server_address[1]}"
 
-    def next_event(self) -> bytes | None:
-        """The event, the first time; afterwards None once the server closes."""
-        if self.handed_out.acquire(blocking=False):
-            self.answer.fetched_at = time.perf_counter()
-            return self.event
-        self.closed.wait()
+    def submit(self, event: object, *, seconds: float = 30.0) -> str:
+        """Queue one invocation of ``event`` with ``seconds`` left; returns its request id."""
+        request_id = str(uuid.uuid4())
+        self.answers[request_id] = queue.Queue()
+        self.pending.put((request_id, json.dumps(event).encode(), int((time.time() + seconds) * 1000)))
+        return request_id
+
+    def wait(self, request_id: str, timeout: float = 120) -> Answer:
+        """The runtime's answer to ``request_id``. Raises queue.Empty after ``timeout`` seconds."""
+        return self.answers[request_id].get(timeout=timeout)
+
+    def invoke(self, event: object, *, seconds: float = 30.0) -> tuple[str, Any]:
+        """Queue one event; return ("response" | "error", parsed body) once the runtime answers."""
+        answer = self.wait(self.submit(event, seconds=seconds))
+        return answer.kind, answer.body
+
+    def next_invocation(self) -> tuple[str, bytes, int] | None:
+        """The next queued invocation, waiting for one; None once the server closes."""
+        while not self.closed.is_set():
+            try:
+                return self.pending.get(timeout=0.1)
+            except queue.Empty:
+                continue
         return None
 
     def __enter__(self) -> RuntimeApi:
@@ -80,7 +101,7 @@ class _QuietServer(ThreadingHTTPServer):
     block_on_close = False
 
     def handle_error(self, request: object, client_address: object) -> None:
-        pass  # the runtime is killed while it waits for a second event: its connection breaks by design
+        pass  # a runtime killed while it waits for its next event breaks its connection by design
 
 
 def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
@@ -96,13 +117,14 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
-            body = api.next_event() if self.path == f"{PREFIX}/invocation/next" else None
-            if body is None:
+            invocation = api.next_invocation() if self.path == f"{PREFIX}/invocation/next" else None
+            if invocation is None:
                 self.send_error(404)
                 return
+            request_id, body, deadline_ms = invocation
             self.send_response(200)
-            self.send_header("Lambda-Runtime-Aws-Request-Id", REQUEST_ID)
-            self.send_header("Lambda-Runtime-Deadline-Ms", str(int((time.time() + 30) * 1000)))
+            self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
+            self.send_header("Lambda-Runtime-Deadline-Ms", str(deadline_ms))
             self.send_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:fn")
             self.send_header("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0")
             self.send_header("Content-Type", "application/json")
@@ -111,15 +133,17 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"null")
             at = time.perf_counter()
-            kind = self.path.rsplit("/", 1)[-1]
+            parts = self.path.removeprefix(PREFIX).strip("/").split("/")
+            if parts[:2] == ["init", "error"]:
+                api.init_errors.append(payload)
+            else:
+                _, request_id, kind = parts
+                api.answers[request_id].put(Answer(kind, payload, at))
             self.send_response(202)
             self.send_header("Content-Length", "0")
             self.end_headers()
-            if not api.answer.arrived.is_set():
-                api.answer.kind, api.answer.body, api.answer.at = kind, json.loads(body or b"null"), at
-                api.answer.arrived.set()
 
     return Handler
 
@@ -171,7 +195,8 @@ def cold_start(python: Path, bundle: Path, runtime: Path, event: object, flags: 
     response, and the CPU it used until then (it idles once it asks for a second event; read before it is
     killed, so tearing down its memory is not counted). Its output goes to ``bundle.with_suffix(".log")``.
     Raises ColdStartFailed unless it answers 200."""
-    with RuntimeApi(event) as api, bundle.with_suffix(".log").open("w+b") as log:
+    with RuntimeApi() as api, bundle.with_suffix(".log").open("w+b") as log:
+        request_id = api.submit(event)
         env = {
             "PATH": os.environ["PATH"],
             "PYTHONPATH": str(runtime),
@@ -182,12 +207,15 @@ def cold_start(python: Path, bundle: Path, runtime: Path, event: object, flags: 
         command = [str(python), *flags, "-m", "awslambdaric", "lambda_function.handler"]
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=bundle, env=env, stdout=log, stderr=subprocess.STDOUT)
-        arrived = api.answer.arrived.wait(120)
+        try:
+            answer: Answer | None = api.wait(request_id)
+        except queue.Empty:
+            answer = None
         cpu = running_cpu(process.pid)
         process.kill()
         process.wait()
-        if not arrived or api.answer.kind != "response" or api.answer.body.get("statusCode") != 200:
+        if answer is None or answer.kind != "response" or answer.body.get("statusCode") != 200:
             log.seek(0)
             output = log.read().decode("utf-8", "replace")[-3000:]
-            raise ColdStartFailed(f"{bundle.name}: {api.answer.kind} {api.answer.body}\n{output}")
-        return Timing(api.answer.at - start, cpu)
+            raise ColdStartFailed(f"{bundle.name}: {answer}\n{output}")
+        return Timing(answer.at - start, cpu)

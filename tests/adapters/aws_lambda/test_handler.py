@@ -3,88 +3,23 @@
 from __future__ import annotations
 
 import base64
-import json
 import os
-import queue
-import socket
 import subprocess
 import sys
-import threading
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from adapters.aws_lambda.handler import http_options
+from benchmarks.lambda_runtime import RuntimeApi
 from portable_fn import ConfigError, read_config
 from tests.adapters.aws_lambda.test_dispatch import EVENTS, read_event
 from tests.bundles import write_config
 from tests.conftest import ROOT, parse_echo, sample_path
-
-PREFIX = "/2018-06-01/runtime"
-
-
-@dataclass
-class RuntimeApi:
-    """Lambda Runtime API state: queued invocations and what the runtime answered to each."""
-
-    pending: queue.Queue[tuple[str, bytes, int]] = field(default_factory=queue.Queue)
-    answers: dict[str, queue.Queue[tuple[str, Any]]] = field(default_factory=dict)
-    init_errors: list[Any] = field(default_factory=list)
-
-    def invoke(self, event: object, *, seconds: float = 30.0) -> tuple[str, Any]:
-        """Queue one event; return ("response" | "error", parsed body) once the runtime answers."""
-        request_id = str(uuid.uuid4())
-        self.answers[request_id] = queue.Queue()
-        deadline_ms = int((time.time() + seconds) * 1000)
-        self.pending.put((request_id, json.dumps(event).encode(), deadline_ms))
-        return self.answers[request_id].get(timeout=120)
-
-
-def make_handler(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # Without it every small response waits on delayed ACKs (~50 ms per invoke).
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            assert self.path == f"{PREFIX}/invocation/next"
-            request_id, body, deadline_ms = api.pending.get()
-            self.send_response(200)
-            self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
-            self.send_header("Lambda-Runtime-Deadline-Ms", str(deadline_ms))
-            self.send_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:fn")
-            self.send_header("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0")
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_POST(self) -> None:
-            payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"null")
-            parts = self.path.removeprefix(PREFIX).strip("/").split("/")
-            if parts[:2] == ["init", "error"]:
-                api.init_errors.append(payload)
-            else:
-                _, request_id, kind = parts
-                api.answers[request_id].put((kind, payload))
-            self.send_response(202)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    return Handler
 
 
 @dataclass
@@ -110,28 +45,23 @@ def lambda_runtime(
     """A Runtime API server plus awslambdaric serving ``artifact`` through a temp portable-fn.toml
     (with ``extra`` config lines), ``environ`` added to the runtime's environment."""
     config = write_config(tmp_path, sample_path(artifact), f"[limits]\ntimeout_seconds = {timeout_seconds}\n{extra}")
-    api = RuntimeApi()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(api))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "PYTHONPATH": str(ROOT),
-        "LAMBDA_TASK_ROOT": str(ROOT),
-        "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{server.server_address[1]}",
-        "PORTABLE_FN_CONFIG": str(config),
-        **(environ or {}),
-    }
-    command = [sys.executable, "-m", "awslambdaric", "adapters.aws_lambda.handler.handler"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    runtime = LambdaRuntime(api, process)
-    try:
-        yield runtime
-    finally:
-        runtime.stop()
-        server.shutdown()
-        server.server_close()
+    with RuntimeApi() as api:
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(tmp_path),
+            "PYTHONPATH": str(ROOT),
+            "LAMBDA_TASK_ROOT": str(ROOT),
+            "AWS_LAMBDA_RUNTIME_API": api.address,
+            "PORTABLE_FN_CONFIG": str(config),
+            **(environ or {}),
+        }
+        command = [sys.executable, "-m", "awslambdaric", "adapters.aws_lambda.handler.handler"]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        runtime = LambdaRuntime(api, process)
+        try:
+            yield runtime
+        finally:
+            runtime.stop()
 
 
 @pytest.fixture(scope="module")
