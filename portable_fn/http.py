@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Protocol
 from urllib.parse import quote
 
 from portable_fn.errors import BodyTooLarge, RequestError
+from portable_fn.values import field, frozen
 
 Headers = tuple[tuple[str, str], ...]
 _STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
@@ -107,7 +107,7 @@ class HeaderLookup:
         return first_header(self.headers, name)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Request(HeaderLookup):
     """One HTTP request as the guest will see it.
 
@@ -130,7 +130,7 @@ class Request(HeaderLookup):
     request_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Response(HeaderLookup):
     """One HTTP response as the guest produced it."""
 

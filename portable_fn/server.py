@@ -10,16 +10,16 @@ threads let CPU-heavy guests overlap, since wasm calls release the GIL.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from gunicorn.app.base import BaseApplication
 
 from portable_fn import wsgi
 from portable_fn.function import Function, FunctionSpec
 from portable_fn.types import AppFactory, StartResponse, WSGIApp, WSGIEnviron
+from portable_fn.values import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ServerOptions:
     """Where and how wide to serve."""
 

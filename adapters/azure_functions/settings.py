@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,14 @@ from portable_fn import ConfigError
 from portable_fn.schema import AzureAuthLevel as AuthLevelName
 from portable_fn.schema import AzureTrigger as TriggerName
 from portable_fn.schema import check_table
+from portable_fn.values import frozen
 
 DEFAULT_ROUTE_PREFIX = "api"
 DEFAULT_TRIGGERS: tuple[TriggerName, ...] = ("http", "queue", "blob", "eventgrid")
 _TEXT_KEYS = ("queue_name", "queue_connection", "blob_path", "blob_connection", "timer_schedule")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AzureSettings:
     """The bindings registered on the FunctionApp.
 

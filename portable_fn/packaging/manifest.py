@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,12 @@ from portable_fn.errors import BundleError
 from portable_fn.packaging.layout import Staging
 from portable_fn.schema import provider_settings, validate_config
 from portable_fn.types import CONFIG_NAME
+from portable_fn.values import frozen
 
 CACHE_DIR = ".portable_fn_cache"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Manifest:
     """What a bundle is built from: the artifact, the parsed config and where relative paths start."""
 
