@@ -7,7 +7,8 @@ descriptors, which is what keeps it as fast as the dataclass one); ``__eq__``, `
 ``__repr__``, ``__reduce__`` and the frozen ``__setattr__``/``__delattr__`` are shared closures.
 
 A field is an annotation in the class body, with an optional default or ``field(...)``; fields of a
-value base class come first, as with dataclasses. ``typing.dataclass_transform`` lets mypy check
+value base class come first, and ``__init__`` ends by calling ``__post_init__`` if the class has one
+(to validate), as with dataclasses. ``typing.dataclass_transform`` lets mypy check
 constructors as it does for dataclasses.
 """
 
@@ -139,6 +140,8 @@ def _initializer(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
         else:
             parameters.append(item.name)
         lines.append(f"    _set{index}(self, {argument})")
+    if hasattr(cls, "__post_init__"):
+        lines.append("    self.__post_init__()")
     source = "\n".join((f"def __init__(self, {', '.join(parameters)}):", *(lines or ["    pass"])))
     exec(source, scope)
     initializer: Callable[..., None] = scope["__init__"]

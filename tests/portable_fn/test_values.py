@@ -76,6 +76,23 @@ def test_a_factory_makes_a_fresh_default_per_instance() -> None:
     assert second.seen == [] and Counter(1, [3]).seen == [3]
 
 
+@frozen
+class Positive:
+    amount: int
+
+    def __post_init__(self) -> None:
+        if self.amount <= 0:
+            raise ValueError(f"amount must be positive, got {self.amount}")
+
+
+def test_post_init_validates_every_construction() -> None:
+    assert Positive(1).amount == 1
+    with pytest.raises(ValueError, match="got 0"):
+        Positive(0)
+    with pytest.raises(ValueError, match="got -1"):
+        replace(Positive(1), amount=-1)
+
+
 def test_frozen_fields_refuse_assignment_and_deletion() -> None:
     point = Point("a")
     with pytest.raises(FrozenInstanceError, match="cannot assign to field 'x': Point is frozen"):
