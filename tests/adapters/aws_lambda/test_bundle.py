@@ -43,7 +43,10 @@ EVENT = {
 }
 # Loaded by neither awslambdaric nor the `import wasmtime` floor, and not needed to answer an HTTP event.
 NOT_ON_THE_HTTP_COLD_PATH = frozenset(
-    {"tomllib", "gzip", "datetime", "dataclasses", "inspect", "ast", "dis", "copy", "base64", "http"}
+    {
+        *("tomllib", "gzip", "datetime", "dataclasses", "inspect", "ast", "dis", "copy", "base64", "binascii", "http"),
+        *("adapters.aws_lambda.sources", "adapters.aws_lambda.record_event"),
+    }
 )
 # Run in the unpacked bundle by an interpreter that sees no site-packages: only the bundle's files.
 INVOKE = """
@@ -112,7 +115,8 @@ def test_awslambdaric_answers_from_the_unzipped_zip_without_loading_what_http_do
     ``-X importtime`` lists every module the cold start loaded: the config comes from the generated
     literal (no TOML parser), record-event helpers stay unloaded for an HTTP request, value classes
     need no ``dataclasses`` (nor the ``inspect``, ``ast``, ``dis`` and ``copy`` it pulls in), and
-    neither a text body nor a Lambda answer needs ``base64`` or ``http``'s status table.
+    neither a text body nor a Lambda answer needs ``base64`` or ``http``'s status table, nor an HTTP
+    event the non-HTTP sources.
     """
     assert x86_bundle.archive is not None
     task = tmp_path / "task"
