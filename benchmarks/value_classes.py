@@ -1,9 +1,10 @@
 """``portable_fn.values`` vs ``@dataclass(frozen=True, slots=True)``, side by side, medians and ratios.
 
-Three costs, each measured in alternating rounds on the same class body (``Request``'s four fields,
-``Response``-style ``field(repr=False)`` default): importing the module (a fresh interpreter that has
-loaded what awslambdaric loads: ``re``, ``json``, ``typing``), creating the class, and constructing one
-instance (positional and keyword, as the adapters build ``Request``/``Response`` per request).
+Four costs, each measured in alternating rounds on the same class bodies: importing the module (a
+fresh interpreter that has loaded what awslambdaric loads: ``re``, ``json``, ``typing``); creating a
+``Request``-shaped frozen class (five fields, one ``field(repr=False)``); constructing it (positional
+and keyword, as the adapters build ``Request``/``Response`` per request); constructing the engine's
+mutable ``Capture`` (a ``default_factory`` field).
 
     python benchmarks/value_classes.py [--rounds 15]
 """
@@ -30,26 +31,35 @@ sys.path.insert(0, str(ROOT))
 from portable_fn import values  # noqa: E402
 
 Decorate = Callable[[type], Any]
-DECORATORS: dict[str, Decorate] = {
-    "dataclass": dataclasses.dataclass(frozen=True, slots=True),
-    "values.frozen": values.frozen,
+# name -> (frozen decorator, mutable decorator, field specifier)
+DECORATORS: dict[str, tuple[Decorate, Decorate, Callable[..., Any]]] = {
+    "dataclass": (dataclasses.dataclass(frozen=True, slots=True), dataclasses.dataclass(slots=True), dataclasses.field),
+    "values": (values.frozen, values.mutable, values.field),
 }
-FIELD: dict[str, Callable[..., Any]] = {"dataclass": dataclasses.field, "values.frozen": values.field}
 # The runtime client has these loaded before the handler module is imported. The values module is
 # loaded from its compiled file (as a bundle ships it) without the portable_fn package around it.
 PRELOADED = "import sys, re, json, typing, time, importlib.machinery as m; "
 IMPORT = {
     "dataclass": "import dataclasses",
-    "values.frozen": "m.SourcelessFileLoader('values', sys.argv[1]).load_module()",
+    "values": "m.SourcelessFileLoader('values', sys.argv[1]).load_module()",
 }
 
 
 def make_class(name: str) -> type:
-    """The ``Request``-shaped class decorated by ``name``'s decorator."""
+    """The ``Request``-shaped class made frozen by ``name``'s decorator."""
+    frozen, _, field = DECORATORS[name]
     annotations = {"method": "str", "path": "str", "query": "str", "headers": "tuple", "body": "bytes"}
     namespace = {"__annotations__": annotations, "method": "GET", "path": "/", "query": "", "headers": ()}
-    namespace["body"] = FIELD[name](default=b"", repr=False)
-    return DECORATORS[name](type("Request", (), namespace))  # type: ignore[no-any-return]
+    namespace["body"] = field(default=b"", repr=False)
+    return frozen(type("Request", (), namespace))  # type: ignore[no-any-return]
+
+
+def make_capture(name: str) -> type:
+    """The engine's ``Capture``-shaped mutable class (a factory default), by ``name``'s decorator."""
+    _, mutable, field = DECORATORS[name]
+    annotations = {"cap": "int", "chunks": "list[bytes]", "size": "int", "dropped": "int"}
+    namespace = {"__annotations__": annotations, "chunks": field(default_factory=list), "size": 0, "dropped": 0}
+    return mutable(type("Capture", (), namespace))  # type: ignore[no-any-return]
 
 
 def time_import(name: str, compiled: Path) -> float:
@@ -84,6 +94,12 @@ def time_construction(name: str, number: int = 100_000) -> float:
     return timeit.timeit(build, number=number) / number / 2
 
 
+def time_mutable_construction(name: str, number: int = 100_000) -> float:
+    """Seconds to construct one mutable instance (the engine builds two per request)."""
+    cls = make_capture(name)
+    return timeit.timeit(lambda: cls(0), number=number) / number
+
+
 def measure_alternately(measures: dict[str, Callable[[str], float]], rounds: int) -> dict[tuple[str, str], list[float]]:
     """Every measure for every decorator, ``rounds`` times, alternating: (measure, decorator) -> seconds."""
     samples: dict[tuple[str, str], list[float]] = {}
@@ -105,6 +121,7 @@ def main() -> None:
             "import": functools.partial(time_import, compiled=compiled),
             "class creation": time_creation,
             "construction": time_construction,
+            "mutable constr.": time_mutable_construction,
         }
         samples = measure_alternately(measures, args.rounds)
     print(f"{args.rounds} alternating rounds, medians")

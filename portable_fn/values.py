@@ -2,8 +2,8 @@
 
 ``dataclasses`` imports ``inspect`` (and with it ``ast`` and ``dis``), which no provider runtime loads,
 and compiles six methods from source for every class: ~7 ms to import and ~0.65 ms a class, paid on
-every cold start. Here each class gets one compiled ``__init__`` (it sets the slots through their
-descriptors, which is what keeps it as fast as the dataclass one); ``__eq__``, ``__hash__``,
+every cold start. Here each class gets one compiled ``__init__`` (a frozen one sets the slots through
+their descriptors, faster than the dataclass's ``object.__setattr__``); ``__eq__``, ``__hash__``,
 ``__repr__``, ``__reduce__`` and the frozen ``__setattr__``/``__delattr__`` are shared closures.
 
 A field is an annotation in the class body, with an optional default or ``field(...)``; fields of a
@@ -105,7 +105,7 @@ def _build(cls: _C, *, frozen: bool) -> _C:
         namespace.update(__setattr__=_refuse_assignment, __delattr__=_refuse_deletion)
     built: _C = type(cls)(cls.__name__, cls.__bases__, namespace)
     built.__qualname__ = cls.__qualname__
-    built.__init__ = _initializer(built, fields)  # type: ignore[misc]
+    built.__init__ = _initializer(built, fields, frozen=frozen)  # type: ignore[misc]
     return built
 
 
@@ -119,12 +119,15 @@ def _own_fields(cls: type) -> tuple[Field, ...]:
     return tuple(fields)
 
 
-def _initializer(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
-    """Compile ``__init__`` for ``fields``: positional or keyword, defaults and factories, one slot set each."""
+def _initializer(cls: type, fields: tuple[Field, ...], *, frozen: bool) -> Callable[..., None]:
+    """Compile ``__init__`` for ``fields``: positional or keyword, defaults and factories, one slot set each.
+
+    A frozen class's ``__setattr__`` refuses, so its slots are set through their descriptors; a mutable
+    one assigns plainly, which the interpreter specializes for slots (faster than a descriptor call).
+    """
     scope: dict[str, Any] = {"_NO_DEFAULT": _NO_DEFAULT}
     parameters, lines, defaulted = [], [], False
     for index, item in enumerate(fields):
-        scope[f"_set{index}"] = getattr(cls, item.name).__set__
         argument = item.name
         if item.default_factory is not None:
             scope[f"_make{index}"] = item.default_factory
@@ -139,7 +142,11 @@ def _initializer(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
             raise TypeError(f"{cls.__qualname__}: field {item.name!r} without a default follows one with a default")
         else:
             parameters.append(item.name)
-        lines.append(f"    _set{index}(self, {argument})")
+        if frozen:
+            scope[f"_set{index}"] = getattr(cls, item.name).__set__
+            lines.append(f"    _set{index}(self, {argument})")
+        else:
+            lines.append(f"    self.{item.name} = {argument}")
     if hasattr(cls, "__post_init__"):
         lines.append("    self.__post_init__()")
     source = "\n".join((f"def __init__(self, {', '.join(parameters)}):", *(lines or ["    pass"])))
