@@ -14,7 +14,7 @@ library and wasmtime: the difference is ours.
 Wall and CPU time (the child's user + system) are both reported: on a shared machine CPU time is the
 steadier of the two. Runs are interleaved so machine noise hits every variant alike; medians are reported.
 
-    python benchmarks/cold_start.py [--runs 15] [--large samples/out/echo-py.wasm] [--before CHECKOUT]
+    python benchmarks/cold_start.py [--runs 15] [--large samples/out/echo-py.wasm] [--before CHECKOUT] [--lambda-only]
     python benchmarks/cold_start.py --importtime     # the slowest imports of one hello-c cold start
 """
 
@@ -159,8 +159,8 @@ def lambda_folders(work: Path, large: Path) -> dict[str, Path]:
     return {"aws: import wasmtime": floor, "aws: hello-c": hello, f"aws: {large.stem}": big}
 
 
-def build_variants(work: Path, large: Path, before: Path | None) -> dict[str, tuple[str, Sample]]:
-    """Every variant: name -> (its floor's name, one timed sample)."""
+def build_variants(work: Path, large: Path, before: Path | None, providers: bool) -> dict[str, tuple[str, Sample]]:
+    """Every variant (the GCP and Azure ones if ``providers``): name -> (its floor's name, one timed sample)."""
     python, runtime = lambda_python(work)
     folders = lambda_folders(work, large)
     if before is not None:
@@ -168,7 +168,7 @@ def build_variants(work: Path, large: Path, before: Path | None) -> dict[str, tu
     variants: dict[str, tuple[str, Sample]] = {
         name: ("aws: import wasmtime", lambda_sample(python, folder, runtime)) for name, folder in folders.items()
     }
-    for provider, build in (("gcp", build_gcp), ("azure", build_azure)):
+    for provider, build in (("gcp", build_gcp), ("azure", build_azure)) if providers else ():
         entry, source = FLOOR_ENTRY[provider]
         floor_name = f"{provider}: library + import wasmtime"
         staged = build(HELLO, None, work / provider).directory
@@ -210,12 +210,13 @@ def main() -> None:
     parser.add_argument("--large", type=Path, default=ROOT / "samples/out/echo-py.wasm")
     parser.add_argument("--importtime", action="store_true", help="only list the slowest imports of hello-c")
     parser.add_argument("--before", type=Path, help="a checkout (e.g. a worktree of main) to add a hello-c row from")
+    parser.add_argument("--lambda-only", action="store_true", help="skip the GCP and Azure rows (more runs per minute)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cold-start-") as scratch:
         if args.importtime:
             print_import_times(Path(scratch), args.large)
             return
-        variants = build_variants(Path(scratch), args.large, args.before)
+        variants = build_variants(Path(scratch), args.large, args.before, not args.lambda_only)
         samples: dict[str, list[Timing]] = {name: [] for name in variants}
         for _, sample in variants.values():
             sample()  # warm the page cache once
