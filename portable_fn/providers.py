@@ -126,7 +126,7 @@ class Provider(Protocol):
         ...
 
 
-Bundler = Callable[["PackageJob"], "Bundle"]
+Bundler = Callable[[PackageJob], "Bundle"]
 
 
 class OptionlessBundler(Protocol):
