@@ -153,10 +153,21 @@ def test_package_refuses_a_bad_provider_table_in_one_line(
 ) -> None:
     write_project(tmp_path, "red")
     (tmp_path / "portable-fn.toml").write_text(project)
-    for provider in ("acme", "container"):
-        result = run_cli(["package", provider, "app.wasm", "-c", "portable-fn.toml"], tmp_path, acme)
+    for command in (["package", "acme", "app.wasm"], ["package", "container", "app.wasm"], ["serve"]):
+        result = run_cli([*command, "-c", "portable-fn.toml"], tmp_path, acme)
         assert one_error_line(result) == message
         assert result.returncode == 1 and not (tmp_path / "dist").exists()
+
+
+def test_serve_reads_a_project_file_with_registered_providers_tables(tmp_path: Path, acme: dict[str, str]) -> None:
+    write_project(tmp_path, "blue")
+    command = [sys.executable, "-m", "portable_fn", "serve", "-c", "portable-fn.toml", "--port", "0", "--workers", "1"]
+    server = ServerProcess(command, env={**os.environ, **acme}, cwd=tmp_path)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.listening_port()}/", timeout=60) as response:
+            assert response.status == 200
+    finally:
+        server.stop()
 
 
 def test_serve_runs_a_registered_emulation_under_its_prefix(acme: dict[str, str]) -> None:
