@@ -115,7 +115,7 @@ def _spec_from_config(config: Path, artifact: Path | None, options: dict[str, An
     if conflicting:
         raise click.UsageError(f"--config names the artifact, limits and grants: drop {', '.join(conflicting)}")
     with reported_errors():
-        spec = spec_from_config(config)
+        spec = spec_from_config(config, provider_tables=REGISTRY.config_tables())
     if options["no_cache"]:
         return dataclasses.replace(spec, cache_dir=None, precompiled=None)
     return spec if spec.cache_dir else dataclasses.replace(spec, cache_dir=options["cache_dir"] or default_cache_dir())
