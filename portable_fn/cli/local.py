@@ -205,7 +205,7 @@ def _cache_listing(cache: Path) -> dict[Path, int]:
     type=click.Path(file_okay=False, path_type=Path),
     envvar="PORTABLE_FN_TOOLCHAIN_DIR",
     default=None,
-    help="Where npm installs the WASI WIT files [default: ~/.cache/portable_fn/toolchain].",
+    help="Where the WASI WIT files (from npm) are kept [default: ~/.cache/portable_fn/toolchain].",
 )
 def build(app_dir: Path, output: Path, toolchain_dir: Path | None) -> None:
     """Build APP_DIR/app.py (a WSGI app named `app`, plus requirements.txt) into one .wasm component."""
