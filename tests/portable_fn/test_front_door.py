@@ -1,0 +1,108 @@
+"""The event-loop front door for real: `portable-fn serve` as a subprocess, raw sockets over loopback.
+
+Slow or half-open clients, a full set of guest slots, a stop while a request is in flight, and the
+framing of answers that carry no body.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import http.client
+import socket
+
+import pytest
+
+from tests.conftest import SAMPLE_CACHE, sample_path
+from tests.servers import Answer, Server
+
+HALF_OPEN = 64
+# A request head that is never finished: no blank line after the last header.
+UNFINISHED_HEAD = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+
+
+def serve(guest: str, *options: str) -> Server:
+    # sleep-c sleeps on "/": it is probed with a request that returns at once.
+    probe = "/?short" if guest == "sleep-c" else "/"
+    return Server([str(sample_path(guest)), "--cache-dir", str(SAMPLE_CACHE), "--quiet", *options], probe=probe)
+
+
+def hold_half_open(port: int) -> list[socket.socket]:
+    connections = []
+    for _ in range(HALF_OPEN):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+        connection.sendall(UNFINISHED_HEAD)
+        connections.append(connection)
+    return connections
+
+
+def test_half_open_connections_do_not_starve_normal_requests() -> None:
+    server = serve("hello-c", "--threads", "2")
+    held = hold_half_open(server.port)
+    try:
+        answers = [server.request("GET", "/") for _ in range(HALF_OPEN)]
+        assert [(response.status, body) for response, body in answers] == [(200, b"hello\n")] * HALF_OPEN
+    finally:
+        for connection in held:
+            connection.close()
+        assert server.stop() == 0
+
+
+def test_a_request_head_not_finished_in_time_gets_its_connection_closed() -> None:
+    server = serve("hello-c", "--header-timeout", "0.5")
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+            connection.sendall(UNFINISHED_HEAD)
+            assert connection.recv(1024) == b""  # closed by the server, long before the 10 s socket timeout
+        assert server.body("GET", "/") == b"hello\n"
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_an_answer_without_body_carries_no_content_length_and_no_body(status: int) -> None:
+    server = serve("rawstatus-c")  # answers the status its query names, with a body
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+            connection.sendall(f"GET /?{status} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            data = b""
+            while chunk := connection.recv(65536):
+                data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert head.startswith(f"HTTP/1.1 {status} ".encode())
+        assert b"content-length" not in head.lower() and b"transfer-encoding" not in head.lower()
+        assert body == b""
+    finally:
+        server.stop()
+
+
+def test_when_every_guest_slot_stays_busy_a_request_gets_503_with_retry_after() -> None:
+    server = serve("sleep-c", "--threads", "1", "--queue-timeout", "0.2", "--timeout", "3")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            sleeper = pool.submit(server.request, "GET", "/?sleep")
+            refused = first_refusal(server, sleeper)
+            assert refused.getheader("Retry-After") == "1"
+            assert sleeper.result()[0].status == 504  # the sleeper ran to its 3 s deadline
+        assert server.request("GET", "/?short")[0].status == 200
+    finally:
+        server.stop()
+
+
+def test_sigterm_lets_the_request_in_flight_finish_and_exits_0() -> None:
+    server = serve("sleep-c", "--threads", "1", "--queue-timeout", "0", "--timeout", "2")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        in_flight = pool.submit(server.request, "GET", "/?sleep")
+        first_refusal(server, in_flight)  # the one guest slot is taken: the sleeper is running
+        code = server.stop()
+        response, _ = in_flight.result()
+    assert code == 0
+    assert response.status == 504  # answered at its 2 s deadline, not cut off by the stop
+
+
+def first_refusal(server: Server, sleeper: concurrent.futures.Future[Answer]) -> http.client.HTTPResponse:
+    """The first 503 a short request gets while ``sleeper`` holds the server's only guest slot."""
+    while not sleeper.done():
+        response, _ = server.request("GET", "/?short")
+        if response.status == 503:
+            return response
+    pytest.fail("the sleeping guest finished before any request found its slot busy")
