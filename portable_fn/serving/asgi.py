@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from portable_fn.errors import BodyTooLarge, RequestError, ServerBusy
@@ -23,12 +23,10 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-RawHeaders = list[tuple[bytes, bytes]]
 # Statuses that never carry a body (RFC 9110 sections 6.4.1, 15.3.5 and 15.4.5).
 BODYLESS = frozenset({204, 304})
 # How long a refused client is told to wait before trying again (seconds).
-RETRY_AFTER = b"1"
-SERVER_OWNED = frozenset(name.encode() for name in SERVER_OWNED_HEADERS)
+RETRY_AFTER = "1"
 
 
 class GuestApp:
@@ -49,8 +47,7 @@ class GuestApp:
         except Exception:
             _log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
             response = Response.internal_error()
-        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
-        await send_reply(send, response.status, headers, response.body)
+        await send_reply(send, response.status, response.headers, response.body)
 
 
 def to_request(scope: Scope, body: bytes) -> Request:
@@ -112,16 +109,21 @@ async def read_body(scope: Scope, receive: Receive, max_body: int) -> bytes:
 async def send_error(send: Send, error: RequestError | ServerBusy) -> None:
     """Answer an error the host raised before the guest ran with its status and message; a refusal
     for want of a guest slot (503) says when to try again."""
-    headers = [(b"content-type", b"text/plain; charset=utf-8")]
+    headers = [("Content-Type", "text/plain; charset=utf-8")]
     if isinstance(error, ServerBusy):
-        headers.append((b"retry-after", RETRY_AFTER))
+        headers.append(("Retry-After", RETRY_AFTER))
     await send_reply(send, error.status, headers, str(error).encode() + b"\n")
 
 
-async def send_reply(send: Send, status: int, headers: RawHeaders, body: bytes) -> None:
-    """Send status, headers and body with the server's own framing in place of the app's: no body and
-    no Content-Length where the status allows none, else the body's Content-Length."""
-    sent = [(name, value) for name, value in headers if name.lower() not in SERVER_OWNED]
+async def send_reply(send: Send, status: int, headers: Iterable[tuple[str, str]], body: bytes) -> None:
+    """Send status, headers (text holding their bytes as latin-1) and body with the server's own framing
+    in place of the app's: no body and no Content-Length where the status allows none, else the body's
+    Content-Length."""
+    sent = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in headers
+        if name.lower() not in SERVER_OWNED_HEADERS
+    ]
     if status in BODYLESS or status < 200:
         body = b""
     else:

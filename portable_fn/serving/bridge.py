@@ -16,14 +16,14 @@ from urllib.parse import unquote_to_bytes
 
 from portable_fn.errors import RequestError, ServerBusy
 from portable_fn.http import Response
-from portable_fn.serving.asgi import RawHeaders, Receive, Scope, Send, read_body, send_error, send_reply
+from portable_fn.serving.asgi import Receive, Scope, Send, read_body, send_error, send_reply
 from portable_fn.serving.slots import GuestSlots
 from portable_fn.types import WSGIApp, WSGIEnviron
 
 _log = logging.getLogger("portable_fn.serving")
 # Headers PEP 3333 names without the HTTP_ prefix.
 _UNPREFIXED = {b"content-type": "CONTENT_TYPE", b"content-length": "CONTENT_LENGTH"}
-Reply = tuple[int, RawHeaders, bytes]
+Reply = tuple[int, list[tuple[str, str]], bytes]
 
 
 class WSGIBridge:
@@ -44,7 +44,7 @@ class WSGIBridge:
         except Exception:
             _log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
             response = Response.internal_error()
-            status, headers, body = response.status, [(b"content-type", b"text/plain; charset=utf-8")], response.body
+            status, headers, body = response.status, list(response.headers), response.body
         await send_reply(send, status, headers, body)
 
     def call(self, environ: WSGIEnviron) -> Reply:
@@ -62,8 +62,7 @@ class WSGIBridge:
             if close is not None:
                 close()
         status, headers = started[0]
-        encoded = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
-        return int(status.split(" ", 1)[0]), encoded, body
+        return int(status.split(" ", 1)[0]), headers, body
 
 
 def to_environ(scope: Scope, body: bytes) -> WSGIEnviron:

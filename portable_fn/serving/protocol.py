@@ -1,15 +1,19 @@
-"""uvicorn's httptools protocol with a header-read deadline.
+"""uvicorn's httptools protocol with a header-read deadline, writing each response in one call.
 
 uvicorn closes a connection that stays idle between requests (``timeout_keep_alive``) but waits for
 ever on one whose request head never completes. Here a request head must be complete within
 ``header_timeout`` seconds of the connection opening (or, on a kept-alive connection, of its first
 byte), else the connection is closed: half-open clients cost a socket for a bounded time only.
+
+uvicorn writes a response's head and its body with one transport write each, and uvloop sends each at
+once: two system calls, made while holding the GIL, that a profile of the hello guest showed as a
+third of the worker's Python time. Writes are gathered until the loop's current step ends instead.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -24,7 +28,7 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
         self._head_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(cast(asyncio.Transport, GatheringTransport(transport, self.loop)))
         self._arm_head_deadline()
 
     def on_message_begin(self) -> None:
@@ -61,3 +65,40 @@ def with_header_timeout(seconds: float) -> type[HeaderDeadlineProtocol]:
         header_timeout = seconds
 
     return Protocol
+
+
+class GatheringTransport:
+    """A transport whose writes within one step of the event loop reach the socket as one write."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        """Queue ``data``; the queue is written once the current step of the loop ends."""
+        if not self._pending:
+            self._loop.call_soon(self.flush)
+        self._pending.append(data)
+
+    def flush(self) -> None:
+        """Write what is queued, in one call."""
+        pending = self._pending
+        if pending:
+            self._pending = []
+            if not self._transport.is_closing():
+                self._transport.writelines(pending)  # uvloop sends them with one writev
+
+    def close(self) -> None:
+        """Write what is queued, then close."""
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)

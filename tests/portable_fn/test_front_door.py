@@ -58,9 +58,10 @@ def test_a_request_head_not_finished_in_time_gets_its_connection_closed() -> Non
         server.stop()
 
 
+@pytest.mark.parametrize("emulate", ["none", "aws-url"])
 @pytest.mark.parametrize("status", [204, 304])
-def test_an_answer_without_body_carries_no_content_length_and_no_body(status: int) -> None:
-    server = serve("rawstatus-c")  # answers the status its query names, with a body
+def test_an_answer_without_body_carries_no_content_length_and_no_body(status: int, emulate: str) -> None:
+    server = serve("rawstatus-c", "--emulate", emulate)  # answers the status its query names, with a body
     try:
         with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
             connection.sendall(f"GET /?{status} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
