@@ -12,7 +12,7 @@ import socket
 
 import pytest
 
-from tests.conftest import SAMPLE_CACHE, sample_path
+from tests.conftest import SAMPLE_CACHE, parse_echo, sample_path
 from tests.servers import Answer, Server
 
 HALF_OPEN = 64
@@ -80,8 +80,7 @@ def test_when_every_guest_slot_stays_busy_a_request_gets_503_with_retry_after() 
     server = serve("sleep-c", "--threads", "1", "--queue-timeout", "0.2", "--timeout", "3")
     try:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            sleeper = pool.submit(server.request, "GET", "/?sleep")
-            refused = first_refusal(server, sleeper)
+            sleeper, refused = occupy_the_only_slot(server, pool)
             assert refused.getheader("Retry-After") == "1"
             assert sleeper.result()[0].status == 504  # the sleeper ran to its 3 s deadline
         assert server.request("GET", "/?short")[0].status == 200
@@ -91,19 +90,37 @@ def test_when_every_guest_slot_stays_busy_a_request_gets_503_with_retry_after() 
 
 def test_sigterm_lets_the_request_in_flight_finish_and_exits_0() -> None:
     server = serve("sleep-c", "--threads", "1", "--queue-timeout", "0", "--timeout", "2")
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        in_flight = pool.submit(server.request, "GET", "/?sleep")
-        first_refusal(server, in_flight)  # the one guest slot is taken: the sleeper is running
-        code = server.stop()
-        response, _ = in_flight.result()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            in_flight, _ = occupy_the_only_slot(server, pool)
+            code = server.stop()
+            response, _ = in_flight.result()
+    finally:
+        server.stop()  # already stopped, unless the test failed before
     assert code == 0
     assert response.status == 504  # answered at its 2 s deadline, not cut off by the stop
 
 
-def first_refusal(server: Server, sleeper: concurrent.futures.Future[Answer]) -> http.client.HTTPResponse:
-    """The first 503 a short request gets while ``sleeper`` holds the server's only guest slot."""
-    while not sleeper.done():
-        response, _ = server.request("GET", "/?short")
-        if response.status == 503:
-            return response
-    pytest.fail("the sleeping guest finished before any request found its slot busy")
+def occupy_the_only_slot(
+    server: Server, pool: concurrent.futures.ThreadPoolExecutor
+) -> tuple[concurrent.futures.Future[Answer], http.client.HTTPResponse]:
+    """A sleeping request holding the server's only guest slot, and the 503 a short request got meanwhile.
+
+    A short request may take the slot first, and the sleeper be the one refused: it is sent again.
+    """
+    while True:
+        sleeper = pool.submit(server.request, "GET", "/?sleep")
+        while not sleeper.done():
+            response, _ = server.request("GET", "/?short")
+            if response.status == 503:
+                return sleeper, response
+        assert sleeper.result()[0].status == 503, "the sleeper finished before any request found its slot busy"
+
+
+def test_remote_addr_is_the_peer_whatever_x_forwarded_for_claims() -> None:
+    server = serve("echo-c")
+    try:
+        env, _, _ = parse_echo(server.body("GET", "/", headers={"X-Forwarded-For": "203.0.113.9"}))
+        assert (env["REMOTE_ADDR"], env["HTTP_X_FORWARDED_FOR"]) == ("127.0.0.1", "203.0.113.9")
+    finally:
+        server.stop()
