@@ -9,6 +9,8 @@ from __future__ import annotations
 import concurrent.futures
 import http.client
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -124,3 +126,18 @@ def test_remote_addr_is_the_peer_whatever_x_forwarded_for_claims() -> None:
         assert (env["REMOTE_ADDR"], env["HTTP_X_FORWARDED_FOR"]) == ("127.0.0.1", "203.0.113.9")
     finally:
         server.stop()
+
+
+def test_a_busy_port_is_one_error_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "portable_fn", "serve", "--port", str(port), "--cache-dir", str(SAMPLE_CACHE)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (choose another with --port or PORT)"
+    ]
