@@ -107,7 +107,7 @@ class _Supervisor:
             run_worker(self.listener, self.spec, self.options, self.factory)
             code = 0
         except SystemExit as exit_request:
-            code = exit_request.code if isinstance(exit_request.code, int) else 1
+            code = exit_request.code if isinstance(exit_request.code, int) else int(exit_request.code is not None)
         except BaseException:
             _log.exception("worker %d failed", os.getpid())
         finally:

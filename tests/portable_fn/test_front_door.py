@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import concurrent.futures
 import http.client
+import os
+import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLE_CACHE, parse_echo, sample_path
-from tests.servers import Answer, Server
+from tests.servers import Answer, Server, request
 
 HALF_OPEN = 64
 # A request head that is never finished: no blank line after the last header.
@@ -141,3 +144,36 @@ def test_a_busy_port_is_one_error_line() -> None:
     assert result.stderr.splitlines() == [
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (choose another with --port or PORT)"
     ]
+
+
+def test_a_worker_that_dies_is_replaced_and_the_server_still_stops_cleanly() -> None:
+    server = serve("hello-c", "--workers", "1")
+    try:
+        supervisor = server.process.process.pid
+        (worker,) = worker_pids(supervisor)
+        os.kill(worker, signal.SIGKILL)
+        replaced = server.process.wait_for(lambda: worker_pids(supervisor) - {worker} or None, "a new worker")
+        assert len(replaced) == 1
+        assert server.process.wait_for(lambda: answered(server.port), "an answer from the new worker") == b"hello\n"
+    finally:
+        assert server.stop() == 0
+
+
+def worker_pids(supervisor: int) -> set[int]:
+    """The supervisor's live child processes (Linux lists them under /proc); zombies not yet reaped left out."""
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    return {int(pid) for pid in children if is_alive(int(pid))}
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def answered(port: int) -> bytes | None:
+    try:
+        return request(port, "GET", "/", timeout=5)[1]
+    except (OSError, http.client.HTTPException):
+        return None
