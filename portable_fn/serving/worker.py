@@ -8,6 +8,7 @@ in-flight requests finish (up to ``graceful_timeout``) before it returns.
 from __future__ import annotations
 
 import logging
+import math
 import socket
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,7 @@ def run_worker(listener: socket.socket, spec: FunctionSpec, options: ServerOptio
             access_log=options.access_log,
             server_header=False,
             proxy_headers=False,  # REMOTE_ADDR is the peer: X-Forwarded-For is a client's claim, passed on as a header
-            timeout_keep_alive=int(options.keep_alive),
+            timeout_keep_alive=math.ceil(options.keep_alive),  # uvicorn takes whole seconds
             timeout_graceful_shutdown=options.graceful_timeout,
         )
         uvicorn.Server(config).run(sockets=[listener])
