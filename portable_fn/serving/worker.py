@@ -35,6 +35,7 @@ def run_worker(listener: socket.socket, spec: FunctionSpec, options: ServerOptio
             http=with_header_timeout(options.header_timeout),
             loop="auto",  # uvloop where installed
             lifespan="off",
+            ws="none",  # every request goes to the guest as HTTP, an Upgrade one too, whatever is installed
             log_config=None,  # the CLI set up logging already
             access_log=options.access_log,
             server_header=False,
