@@ -30,9 +30,9 @@ from portable_fn.packaging import (
     stage_manifest,
 )
 from portable_fn.schema import NO_PROVIDERS, ProviderTables
-from portable_fn.server import ServerOptions
+from portable_fn.serving.options import ServerOptions
 
-REQUIREMENTS = ("wasmtime", "click", "gunicorn")
+REQUIREMENTS = ("wasmtime", "click", "uvicorn", "httptools", "uvloop")
 THREADS = 2  # per server process; the image's CMD and the manifests' concurrency both use it
 MANIFESTS = ("k8s/deployment.yaml", "k8s/service.yaml", "k8s/hpa.yaml", "knative/service.yaml")
 # What one server process holds besides its guests' memory: Python, wasmtime and the compiled guest
