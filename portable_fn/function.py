@@ -43,6 +43,7 @@ class Function:
         self.limits = limits or Limits()
         self.grants = grants or Grants()
         self.name = source.name
+        self._gateway = wagi.Gateway(self.grants)
         # The engine's compiled program stays private: the public API speaks only portable_fn types.
         self._program = compile_artifact(
             source,
@@ -95,7 +96,7 @@ class Function:
         if len(request.body) > limits.max_body_bytes:
             raise BodyTooLarge(f"request body is {len(request.body)} bytes, the limit is {limits.max_body_bytes}")
         budget = limits.timeout_seconds if timeout is None else min(timeout, limits.timeout_seconds)
-        invocation = wagi.to_invocation(request, self.grants)
+        invocation = self._gateway.invocation(request)
         stdout = self._program.run(
             invocation,
             memory_bytes=limits.memory_bytes,

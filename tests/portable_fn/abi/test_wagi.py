@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from portable_fn import BadGuestOutput, Grants, Request, RequestError
-from portable_fn.abi.wagi import parse_output, to_invocation
+from portable_fn.abi.wagi import Gateway, parse_output
 
 
 def environment(request: Request, grants: Grants | None = None) -> dict[bytes, bytes]:
-    return dict(to_invocation(request, grants or Grants()).env)
+    return dict(Gateway(grants or Grants()).invocation(request).env)
 
 
 def test_every_cgi_variable_is_set_even_without_body() -> None:
@@ -34,7 +34,7 @@ def test_path_info_is_decoded_and_the_raw_path_kept() -> None:
 def test_bytes_that_are_not_utf8_become_replacement_characters_and_nothing_is_dropped() -> None:
     # wasmtime drops a non-UTF-8 value and every variable after it; the exact bytes stay in X_RAW_PATH_INFO.
     request = Request(path="/%FF%FE", query="q=%FF&\udcff", headers=(("X-Bad", "caf\udce9"), ("X-After", "ok")))
-    invocation = to_invocation(request, Grants())
+    invocation = Gateway(Grants()).invocation(request)
     env = dict(invocation.env)
     assert env[b"PATH_INFO"] == "/\ufffd\ufffd".encode()
     assert env[b"X_RAW_PATH_INFO"] == b"/%FF%FE"
@@ -46,11 +46,11 @@ def test_bytes_that_are_not_utf8_become_replacement_characters_and_nothing_is_dr
 
 def test_nul_in_path_is_a_request_error() -> None:
     with pytest.raises(RequestError, match="NUL"):
-        to_invocation(Request(path="/a%00b"), Grants())
+        Gateway(Grants()).invocation(Request(path="/a%00b"))
 
 
 def test_argv_is_script_name_then_undecoded_query_items() -> None:
-    invocation = to_invocation(Request(query="a=1&b=%20&c", script_name="/api"), Grants())
+    invocation = Gateway(Grants()).invocation(Request(query="a=1&b=%20&c", script_name="/api"))
     assert list(invocation.argv) == [b"/api", b"a=1", b"b=%20", b"c"]
     assert environment(Request(script_name="/api"))[b"X_MATCHED_ROUTE"] == b"/api/..."
 
@@ -150,4 +150,4 @@ def test_no_content_statuses_drop_the_body_the_guest_wrote(status: int) -> None:
 )
 def test_lone_surrogates_from_a_json_event_are_a_request_error(request_: Request) -> None:
     with pytest.raises(RequestError, match="is not valid Unicode"):
-        to_invocation(request_, Grants())
+        Gateway(Grants()).invocation(request_)
