@@ -87,9 +87,10 @@ def configure_wasi(config: int, argv: Sequence[bytes], env: Mapping[bytes, bytes
     _config_set_argv(config, len(argv), first)
     count = len(env)
     _config_set_env(config, count, first + size * len(argv), first + size * (len(argv) + count))
-    vector = ffi.wasm_byte_vec_t()
-    _byte_vec_new(ctypes.byref(vector), len(stdin), stdin)
-    _config_set_stdin(config, ctypes.byref(vector))
+    if stdin:  # without it, stdin is already empty: reads see end of file
+        vector = ffi.wasm_byte_vec_t()
+        _byte_vec_new(ctypes.byref(vector), len(stdin), stdin)
+        _config_set_stdin(config, ctypes.byref(vector))
 
 
 def preopen_dirs(config: int, dirs: Sequence[DirGrant]) -> None:

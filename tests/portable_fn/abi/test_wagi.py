@@ -83,6 +83,14 @@ def test_header_names_with_underscores_are_dropped_so_they_cannot_spoof_their_da
     assert env[b"HTTP_X_FORWARDED_FOR"] == b"1.2.3.4"
 
 
+def test_header_names_are_remembered_up_to_a_bound_and_each_still_maps_right() -> None:
+    gateway = Gateway(Grants())
+    for index in range(2000):
+        env = dict(gateway.invocation(Request(headers=((f"X-Name-{index}", "v"), ("Connection", "close")))).env)
+        assert env[f"HTTP_X_NAME_{index}".encode()] == b"v" and b"HTTP_CONNECTION" not in env
+    assert gateway._env_key.cache_info().currsize <= 512
+
+
 def test_server_name_and_port_come_from_the_host_header() -> None:
     env = environment(Request(headers=(("Host", "example.com:8443"),), scheme="https", query="q=1"))
     assert (env[b"SERVER_NAME"], env[b"SERVER_PORT"]) == (b"example.com", b"8443")
