@@ -18,7 +18,7 @@ from wasmtime import _ffi as ffi
 
 from portable_fn.engine import native, preview1
 from portable_fn.engine import network as outbound
-from portable_fn.engine.failures import explain, explain_exit, first_line, output_too_large
+from portable_fn.engine.failures import explain, first_line, outcome
 from portable_fn.engine.runs import RunState
 from portable_fn.engine.runtime import Engine, component_model
 from portable_fn.engine.streams import Capture, StreamFiles, with_truncation_note
@@ -251,17 +251,6 @@ class ComponentProgram(Program):
 
 
 _NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()  # a NULL function pointer
-
-
-def outcome(failure: GuestError | None, stdout: bytes | None, stderr: bytes, limits: tuple[int, int]) -> bytes:
-    """A run's stdout, or its typed failure raised; ``limits`` is (memory cap, output cap) in bytes."""
-    memory_bytes, max_output = limits
-    failure = explain_exit(failure, stderr, memory_bytes)
-    if failure is not None:
-        raise failure
-    if stdout is None:
-        raise output_too_large(max_output)
-    return stdout
 
 
 def wasi_config(invocation: Invocation) -> wasmtime.WasiConfig:
