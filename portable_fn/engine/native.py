@@ -11,6 +11,7 @@ a WASI config by the store it is handed to.
 from __future__ import annotations
 
 import ctypes
+import functools
 from array import array
 from collections.abc import Mapping, Sequence
 from itertools import accumulate
@@ -70,23 +71,35 @@ def address(pointer: ctypes._Pointer[Any]) -> int:
     return ctypes.cast(pointer, _VOID).value or 0
 
 
-def configure_wasi(config: int, argv: Sequence[bytes], env: Mapping[bytes, bytes], stdin: bytes) -> None:
-    """Give the WASI config at ``config`` its argv, environment and stdin (wasmtime copies all three).
+class CStrings:
+    """Byte strings as C strings: one NUL-separated copy and an array of pointers into it.
 
-    argv, names and values travel as one NUL-separated buffer and one array of pointers into it:
-    one copy, where a ctypes array of strings converts each item on its own. An item with a NUL
-    in it ends there, as a C string does; the pointers after it are not shifted.
+    One copy and one array, where a ctypes array of strings converts each item on its own. An
+    item with a NUL in it ends there, as a C string does; the pointers after it are not shifted.
     """
-    items = [*argv, *env, *env.values()]
-    joined = b"\0".join(items) + b"\0"
-    holder = ctypes.c_char_p(joined)
-    # The c_char_p's own storage is the address of joined's bytes: read it back without a cast call.
-    start = _VOID.from_buffer(holder).value or 0
-    pointers = array(_POINTER_TYPECODE, accumulate(map(_NUL_TERMINATED, map(len, items)), initial=start))
-    first, size = pointers.buffer_info()[0], pointers.itemsize
-    _config_set_argv(config, len(argv), first)
-    count = len(env)
-    _config_set_env(config, count, first + size * len(argv), first + size * (len(argv) + count))
+
+    __slots__ = ("_joined", "_pointers", "address", "pointer_size")
+
+    def __init__(self, items: Sequence[bytes]) -> None:
+        self._joined = b"\0".join(items) + b"\0"
+        # The c_char_p's own storage holds the address of joined's bytes: read it back without a cast call.
+        start = _VOID.from_buffer(ctypes.c_char_p(self._joined)).value or 0
+        self._pointers = array(_POINTER_TYPECODE, accumulate(map(_NUL_TERMINATED, map(len, items)), initial=start))
+        self.address: int = self._pointers.buffer_info()[0]
+        self.pointer_size = self._pointers.itemsize
+
+
+# Requests to one guest carry the same variable names again and again: their pointers are made once.
+_NAME_SETS_KEPT = 64
+_names = functools.lru_cache(maxsize=_NAME_SETS_KEPT)(CStrings)
+
+
+def configure_wasi(config: int, argv: Sequence[bytes], env: Mapping[bytes, bytes], stdin: bytes) -> None:
+    """Give the WASI config at ``config`` its argv, environment and stdin (wasmtime copies all three)."""
+    names = _names(tuple(env))
+    strings = CStrings([*argv, *env.values()])
+    _config_set_argv(config, len(argv), strings.address)
+    _config_set_env(config, len(env), names.address, strings.address + strings.pointer_size * len(argv))
     if stdin:  # without it, stdin is already empty: reads see end of file
         vector = ffi.wasm_byte_vec_t()
         _byte_vec_new(ctypes.byref(vector), len(stdin), stdin)

@@ -105,6 +105,16 @@ def test_a_nul_in_one_value_ends_that_value_and_leaves_every_other_intact(load_s
     assert (env["HTTP_X_BEFORE"], env["HTTP_X_AFTER"], env["X_RAW_PATH_INFO"]) == ("x", "y", "/")
 
 
+def test_requests_with_different_headers_each_see_exactly_their_own(load_sample: LoadSample) -> None:
+    echo = load_sample("echo-c")
+    first, second = Request(headers=(("X-One", "1"),)), Request(headers=(("X-Two", "2"), ("X-Three", "3")))
+    for request in (first, second, first, second):
+        env, _, _ = parse_echo(echo.call(request).body)
+        assert {name: value for name, value in env.items() if name.startswith("HTTP_")} == {
+            f"HTTP_{name.upper().replace('-', '_')}": value for name, value in request.headers
+        }
+
+
 def test_granted_env_vars_reach_the_guest_but_request_vars_win() -> None:
     grants = Grants(env=(("GREETING", "hi"), ("REQUEST_METHOD", "SPOOFED")))
     env, _, _ = parse_echo(Function.load(sample_path("echo-c"), grants=grants).call(Request(method="PUT")).body)
