@@ -13,6 +13,7 @@ from portable_fn import (
     ArtifactError,
     BadGuestOutput,
     BodyTooLarge,
+    ConfigError,
     Function,
     Grants,
     GuestExit,
@@ -120,6 +121,12 @@ def test_granted_env_vars_reach_the_guest_but_request_vars_win() -> None:
     env, _, _ = parse_echo(Function.load(sample_path("echo-c"), grants=grants).call(Request(method="PUT")).body)
     assert env["GREETING"] == "hi"
     assert env["REQUEST_METHOD"] == "PUT"
+
+
+def test_a_granted_value_no_byte_string_can_carry_is_a_config_error_at_load() -> None:
+    # It used to load, then answer every request 400, as if each client had sent bad text.
+    with pytest.raises(ConfigError, match="granted env var text is not valid Unicode"):
+        Function.load(sample_path("hello-c"), grants=Grants(env=(("GREETING", "caf\ud800"),)))
 
 
 def test_guest_cannot_read_host_files_without_a_grant(load_sample: LoadSample, tmp_path: Path) -> None:
