@@ -97,13 +97,11 @@ class Engine:
         self.runs = Runs()
         self._lock = threading.Lock()
         self._users = 0
-        self._ticking = False
+        self._ticker_pid = 0
         self._tickers: list[threading.Event] = []
         # Bound once: the same callback object serves every store of this engine.
         self.on_epoch = _DeadlineCallback(functools.partial(on_tick, self.runs))
         weakref.finalize(self, _stop_all, self._tickers)
-        # Threads do not survive fork(): a child starts its own ticker on its first run.
-        os.register_at_fork(after_in_child=functools.partial(_forget_ticker, weakref.ref(self)))
 
     @property
     def fingerprint(self) -> str:
@@ -121,24 +119,31 @@ class Engine:
             self._users -= 1
             if self._users == 0:
                 _stop_all(self._tickers)
-                self._ticking = False
+                self._ticker_pid = 0
 
     def start_ticker(self) -> None:
         """Start the epoch ticker in this process if it is not running (again after a fork)."""
-        if self._ticking:
+        if self._ticker_pid == _Process.pid:
             return
         with self._lock:
-            if not self._ticking:
+            if self._ticker_pid != _Process.pid:
                 stop = threading.Event()
                 self._tickers.append(stop)
                 threading.Thread(target=_tick, args=(self.native, stop), name="portable_fn-epoch", daemon=True).start()
-                self._ticking = True
+                self._ticker_pid = _Process.pid
 
 
-def _forget_ticker(engine: weakref.ref[Engine]) -> None:
-    alive = engine()
-    if alive is not None:
-        alive._ticking = False
+class _Process:
+    """This process's id, kept current across fork(): asked for on every request, getpid() is a system call."""
+
+    pid = os.getpid()
+
+
+def _note_fork() -> None:
+    _Process.pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_note_fork)
 
 
 _shared: weakref.WeakValueDictionary[EngineSettings, Engine] = weakref.WeakValueDictionary()
