@@ -30,6 +30,8 @@ _WITHHELD_HEADERS = frozenset(
 )
 # RFC 9110 6.4.1: these responses carry no content, whatever the guest wrote after its headers.
 _NO_BODY_STATUSES = frozenset({204, 304})
+# Without a Status header, one of these must say what the answer is.
+_ANSWER_HEADERS = frozenset({"content-type", "location"})
 _STATUS_CODE = re.compile(r"[2-5][0-9][0-9]")
 _HEADER_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _ENV_HEADER_NAME = re.compile(r"[0-9A-Za-z-]+")
@@ -161,17 +163,19 @@ def parse_output(stdout: bytes) -> Response:
     headers, body = _split_header_block(stdout)
     status: int | None = None
     kept: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for line in headers:
         name, value = _parse_header_line(line)
-        if name.lower() == "status":
+        lowered = name.lower()
+        if lowered == "status":
             status = _parse_status(value)
         else:
             kept.append((name, value))
-    names = {name.lower() for name, _ in kept}
-    if status is None and not names & {"content-type", "location"}:
+            seen.add(lowered)
+    if status is None and seen.isdisjoint(_ANSWER_HEADERS):
         raise BadGuestOutput("guest output has no Content-Type, Status or Location header")
     if status is None:
-        status = 302 if "location" in names else 200
+        status = 302 if "location" in seen else 200
     if status in _NO_BODY_STATUSES:
         body = b""
     return Response(status, tuple(kept), body)
@@ -181,10 +185,13 @@ def _split_header_block(stdout: bytes) -> tuple[list[bytes], bytes]:
     # The block ends at the first blank line: an LF, or a CRLF, right after a line's LF.
     if stdout.startswith((b"\n", b"\r\n")):
         raise BadGuestOutput("guest output starts with a blank line: expected header lines first")
-    ends = [(end, len(separator)) for separator in (b"\n\n", b"\n\r\n") if (end := stdout.find(separator)) >= 0]
-    if not ends:
+    end, length = stdout.find(b"\n\n"), 2
+    # A CRLF blank line counts only before the first LF one.
+    crlf = stdout.find(b"\n\r\n", 0, len(stdout) if end < 0 else end + 2)
+    if crlf >= 0:
+        end, length = crlf, 3
+    if end < 0:
         raise BadGuestOutput("guest output has no header block: expected header lines, a blank line, then the body")
-    end, length = min(ends)
     lines = stdout[:end].split(b"\n")
     return [line[:-1] if line.endswith(b"\r") else line for line in lines], stdout[end + length :]
 

@@ -106,6 +106,18 @@ def test_output_with_lf_or_crlf_keeps_the_body_bytes_exact(separator: bytes) -> 
     assert response.body == body
 
 
+@pytest.mark.parametrize(
+    ("output", "body"),
+    [
+        pytest.param(b"Content-Type: a\n\r\n\nbody", b"\nbody", id="crlf-blank-then-lf"),
+        pytest.param(b"Content-Type: a\n\n\r\nbody", b"\r\nbody", id="lf-blank-then-crlf"),
+        pytest.param(b"Content-Type: a\r\nX: b\n\r\n", b"", id="mixed-endings"),
+    ],
+)
+def test_the_first_blank_line_ends_the_headers_whichever_its_ending(output: bytes, body: bytes) -> None:
+    assert parse_output(output).body == body
+
+
 def test_repeated_headers_are_kept_in_order() -> None:
     response = parse_output(b"Content-Type: text/plain\nSet-Cookie: a=1\nSet-Cookie: b=2\n\n")
     assert response.headers == (("Content-Type", "text/plain"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"))
