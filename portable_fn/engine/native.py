@@ -52,11 +52,10 @@ _context_set_wasi = _bind("wasmtime_context_set_wasi", _VOID, _VOID, _VOID)
 _instantiate = _bind("wasmtime_instance_pre_instantiate", _VOID, _VOID, _VOID, _VOID, _VOID)
 _export_get = _bind("wasmtime_instance_export_get", _BOOL, _VOID, _VOID, ctypes.c_char_p, _SIZE, _VOID)
 _func_call = _bind("wasmtime_func_call", _VOID, _VOID, _VOID, _VOID, _SIZE, _VOID, _SIZE, _VOID)
-_memory_data_size = _bind("wasmtime_memory_data_size", _SIZE, _VOID, _VOID)
+memory_data_size = _bind("wasmtime_memory_data_size", _SIZE, _VOID, _VOID)
 caller_export_get = _bind("wasmtime_caller_export_get", _BOOL, _VOID, ctypes.c_char_p, _SIZE, _VOID)
 caller_context = _bind("wasmtime_caller_context", _VOID, _VOID)
 memory_data = _bind("wasmtime_memory_data", _VOID, _VOID, _VOID)
-memory_data_size = _memory_data_size
 
 # Where an extern's payload (its func or memory handle) sits inside wasmtime_extern_t.
 EXTERN_ITEM_OFFSET: int = ffi.wasmtime_extern_t.of.offset
@@ -163,7 +162,7 @@ class NativeStore:
         memory = self._export(b"memory")
         if memory is None or memory.kind != EXTERN_MEMORY:  # type: ignore[comparison-overlap]
             return 0
-        return int(_memory_data_size(self.context, ctypes.addressof(memory) + EXTERN_ITEM_OFFSET))
+        return int(memory_data_size(self.context, ctypes.addressof(memory) + EXTERN_ITEM_OFFSET))
 
     def _export(self, name: bytes) -> ffi.wasmtime_extern_t | None:
         item = ffi.wasmtime_extern_t()
