@@ -60,6 +60,17 @@ def _is_memory_cap(exc: wasmtime.WasmtimeError | wasmtime.Trap, memory_size: int
     return memory_size + _PAGE > memory_bytes and _trap_code(exc) != wasmtime.TrapCode.STACK_OVERFLOW
 
 
+def outcome(failure: GuestError | None, stdout: bytes | None, stderr: bytes, limits: tuple[int, int]) -> bytes:
+    """A run's stdout, or its typed failure raised; ``limits`` is (memory cap, output cap) in bytes."""
+    memory_bytes, max_output = limits
+    failure = explain_exit(failure, stderr, memory_bytes)
+    if failure is not None:
+        raise failure
+    if stdout is None:
+        raise output_too_large(max_output)
+    return stdout
+
+
 def memory_limit_exceeded(memory_bytes: int, cause: str) -> MemoryLimitExceeded:
     return MemoryLimitExceeded(f"guest trapped at the memory cap of {memory_bytes} bytes: {cause}")
 
