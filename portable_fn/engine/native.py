@@ -114,12 +114,14 @@ def preopen_dirs(config: int, dirs: Sequence[DirGrant]) -> None:
 class NativeStore:
     """One request's store for a core module; ``close()`` deletes it and everything in it."""
 
-    __slots__ = ("_instance", "address", "context")
+    __slots__ = ("_instance", "_instantiated", "address", "context")
 
     def __init__(self, engine: int, memory_bytes: int) -> None:
         self.address: int = _store_new(engine, None, None)
         self.context: int = _store_context(self.address)
         self._instance = ffi.wasmtime_instance_t()
+        # Asking wasmtime about an instance that was never made aborts the process (a store mismatch).
+        self._instantiated = False
         _store_limiter(self.address, memory_bytes, -1, -1, -1, -1)
 
     def close(self) -> None:
@@ -151,6 +153,7 @@ class NativeStore:
         """
         trap = _VOID()
         _raise_failure(_instantiate(instance_pre, self.context, ctypes.byref(self._instance), ctypes.byref(trap)), trap)
+        self._instantiated = True
         start = self._export(b"_start")
         if start is None or start.kind != _EXTERN_FUNC:  # type: ignore[comparison-overlap]
             raise wasmtime.WasmtimeError("the module's `_start` export is not a function")
@@ -158,8 +161,8 @@ class NativeStore:
         _raise_failure(_func_call(self.context, item, None, 0, None, 0, ctypes.byref(trap)), trap)
 
     def memory_size(self) -> int:
-        """Bytes of linear memory the instance exports as ``memory`` (0 without one)."""
-        memory = self._export(b"memory")
+        """Bytes of linear memory the instance exports as ``memory`` (0 without one or without an instance)."""
+        memory = self._export(b"memory") if self._instantiated else None
         if memory is None or memory.kind != EXTERN_MEMORY:  # type: ignore[comparison-overlap]
             return 0
         return int(memory_data_size(self.context, ctypes.addressof(memory) + EXTERN_ITEM_OFFSET))
