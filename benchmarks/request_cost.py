@@ -2,17 +2,24 @@
 
 The naive path is what a careful reader of wasmtime-py's docs writes: a fresh Store and
 WasiConfig per request (env, argv, stdin bytes, stdout via stdout_custom), InstancePre, and
-``instance.exports(store)["_start"]``. Rounds alternate between the two so machine noise
-hits both alike; the figure is the median per-request time over the rounds.
+``instance.exports(store)["_start"]``. ``--compare-with CHECKOUT`` adds Function.handle() as
+another checkout of this repository has it (say, main's), to measure a change side by side.
 
-    python benchmarks/request_cost.py [--rounds 15] [--calls 300]
+Each runner lives in its own process (a checkout is its PYTHONPATH) and rounds alternate between
+them, so machine noise hits all alike. The figures are medians over the rounds of the time per
+request: wall clock, and the runner's CPU time (steadier on a busy machine).
+
+    python benchmarks/request_cost.py [--rounds 15] [--calls 300] [--compare-with ../main]
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,11 +27,15 @@ from pathlib import Path
 import wasmtime
 from wasmtime import _ffi as ffi
 
+# Each runner process imports the portable_fn of its checkout (its PYTHONPATH).
 from portable_fn import Function, Request
-from portable_fn.abi.wagi import to_invocation
 from portable_fn.limits import Grants
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "out"
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "out"
+GUESTS = ("hello-c", "echo-c")
+
+
 REQUEST = Request(
     method="POST",
     path="/items/42",
@@ -34,13 +45,22 @@ REQUEST = Request(
 )
 
 
-def naive_runner(path: Path) -> Callable[[], bytes]:
-    """The public-API path, given the same argv/env/stdin the host would build."""
+def function_runner(path: Path) -> Callable[[], object]:
+    """Function.handle() of whichever portable_fn is on the path."""
+    function = Function.load(path)
+    assert function.handle(REQUEST).status == 200
+    return lambda: function.handle(REQUEST)
+
+
+def naive_runner(path: Path) -> Callable[[], object]:
+    """The public-API path, given the same argv/env/stdin this checkout's host would build."""
+    from portable_fn.abi.wagi import Gateway  # here: an older checkout, compared with, may lack it
+
     engine = wasmtime.Engine()
     linker = wasmtime.Linker(engine)
     linker.define_wasi()
     pre = linker.instantiate_pre(wasmtime.Module.from_file(engine, str(path)))
-    invocation = to_invocation(REQUEST, Grants())
+    invocation = Gateway(Grants()).invocation(REQUEST)
     argv = [item.decode() for item in invocation.argv]
     env = [(name.decode(), value.decode()) for name, value in invocation.env.items()]
 
@@ -67,37 +87,84 @@ def naive_runner(path: Path) -> Callable[[], bytes]:
                 raise
         return b"".join(chunks)
 
+    assert run()
     return run
 
 
-def median_per_call(run: Callable[[], object], calls: int) -> float:
-    start = time.perf_counter()
+def serve_rounds(kind: str, guest: str, calls: int) -> None:
+    """The child's loop: for each line on stdin, time ``calls`` requests; print wall and CPU µs per request."""
+    run = (function_runner if kind == "function" else naive_runner)(SAMPLES / f"{guest}.wasm")
     for _ in range(calls):
         run()
-    return (time.perf_counter() - start) / calls
+    for _line in sys.stdin:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        for _ in range(calls):
+            run()
+        print((time.perf_counter() - wall) / calls * 1e6, (time.thread_time() - cpu) / calls * 1e6, flush=True)
 
 
-def measure(guest: str, rounds: int, calls: int) -> tuple[float, float]:
-    path = SAMPLES / f"{guest}.wasm"
-    function = Function.load(path)
-    naive = naive_runner(path)
-    assert function.handle(REQUEST).status == 200 and naive()
-    ours, theirs = [], []
-    for _ in range(rounds):
-        ours.append(median_per_call(lambda: function.handle(REQUEST), calls))
-        theirs.append(median_per_call(naive, calls))
-    return statistics.median(ours), statistics.median(theirs)
+class Runner:
+    """One child process timing one runner on one checkout."""
+
+    def __init__(self, label: str, kind: str, checkout: Path, guest: str, calls: int) -> None:
+        self.label = label
+        environment = {**os.environ, "PYTHONPATH": str(checkout)}
+        command = [sys.executable, __file__, "--serve", kind, guest, "--calls", str(calls)]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment
+        )
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def round(self) -> None:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        wall, cpu = self.process.stdout.readline().split()
+        self.wall.append(float(wall))
+        self.cpu.append(float(cpu))
+
+    def close(self) -> None:
+        assert self.process.stdin
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def measure(guest: str, rounds: int, calls: int, other: Path | None) -> list[Runner]:
+    runners = [Runner("Function.handle", "function", ROOT, guest, calls)]
+    if other is not None:
+        runners.append(Runner(f"handle in {other.name}", "function", other, guest, calls))
+    runners.append(Runner("naive script", "naive", ROOT, guest, calls))
+    try:
+        for _ in range(rounds):
+            for runner in runners:
+                runner.round()
+    finally:
+        for runner in runners:
+            runner.close()
+    return runners
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--compare-with", type=Path, metavar="CHECKOUT", help="another checkout's portable_fn")
+    parser.add_argument("--serve", nargs=2, metavar=("KIND", "GUEST"), help=argparse.SUPPRESS)
     options = parser.parse_args()
-    print(f"{'guest':<10} {'Function.handle':>16} {'naive script':>14} {'ratio':>7}")
-    for guest in ("hello-c", "echo-c"):
-        ours, theirs = measure(guest, options.rounds, options.calls)
-        print(f"{guest:<10} {ours * 1e6:>13.1f} µs {theirs * 1e6:>11.1f} µs {ours / theirs:>6.2f}x")
+    if options.serve:
+        kind, guest = options.serve
+        serve_rounds(kind, guest, options.calls)
+        return
+    print(f"load average {os.getloadavg()[0]:.2f}; medians of {options.rounds} rounds of {options.calls} requests")
+    print(f"{'guest':<8} {'runner':<24} {'wall':>10} {'CPU':>10} {'CPU ÷ first':>12}")
+    for guest in GUESTS:
+        runners = measure(guest, options.rounds, options.calls, options.compare_with)
+        first = statistics.median(runners[0].cpu)
+        for runner in runners:
+            wall, cpu = statistics.median(runner.wall), statistics.median(runner.cpu)
+            print(f"{guest:<8} {runner.label:<24} {wall:7.1f} µs {cpu:7.1f} µs {cpu / first:11.2f}x")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":

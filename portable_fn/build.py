@@ -4,16 +4,19 @@
 ``app.app``) and the HTTP client ``portable_fn_http`` (``guest_http.py``), installs
 ``requirements.txt`` (if any) into the staging directory, and runs componentize-py against
 ``wasi:cli/command`` plus ``wasi:http/outgoing-handler``. The WASI WIT files come from the npm
-package ``@bytecodealliance/jco``, installed with npm into a toolchain directory on first use.
+package ``@bytecodealliance/jco``: an installed copy in the toolchain directory, else its tarball
+(``npm pack``, no dependencies), unpacked there on first use.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Sequence
@@ -36,6 +39,8 @@ world wagi-http {{
 GUEST_MODULE = "portable_fn_wsgi_guest"
 CLIENT_MODULE = "portable_fn_http"
 _WIT_SUBDIR = Path("node_modules/@bytecodealliance/jco/lib/wit/builtin") / WASI_VERSION
+_PACKED_WIT = f"package/lib/wit/builtin/{WASI_VERSION}/"
+_UNPACKED_WIT_SUBDIR = Path(JCO_PACKAGE.rpartition("/")[2].replace("@", "-")) / "wit" / WASI_VERSION
 
 
 def build_python_app(
@@ -114,21 +119,35 @@ def find_componentize_py() -> str:
 
 
 def wasi_wit_dir(toolchain_dir: Path, report: Report) -> Path:
-    """The WASI WIT packages shipped in npm @bytecodealliance/jco, installed into ``toolchain_dir``
-    with npm when absent. Raises BuildError when npm is missing or the install fails."""
-    wit = toolchain_dir / _WIT_SUBDIR
-    if (wit / "wasi-cli").is_dir():
-        return wit
+    """The WASI WIT packages of npm @bytecodealliance/jco: those of a jco installed in
+    ``toolchain_dir/node_modules``, else those unpacked from its tarball into ``toolchain_dir``,
+    fetched with ``npm pack`` on first use (nothing installed, no package.json or lockfile
+    written). Raises BuildError when npm is missing or the tarball lacks them."""
+    unpacked = toolchain_dir / _UNPACKED_WIT_SUBDIR
+    for wit in (toolchain_dir / _WIT_SUBDIR, unpacked):
+        if (wit / "wasi-cli").is_dir():
+            return wit
     npm = shutil.which("npm")
     if npm is None:
         raise BuildError(f"npm is not installed: it fetches the WASI WIT files ({JCO_PACKAGE}); install Node.js 18+")
-    report(f"npm install {JCO_PACKAGE} into {toolchain_dir} (first build only)")
-    toolchain_dir.mkdir(parents=True, exist_ok=True)
-    flags = ["--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
-    run_tool([npm, "install", "--prefix", str(toolchain_dir), *flags, JCO_PACKAGE], "npm")
-    if not (wit / "wasi-cli").is_dir():
-        raise BuildError(f"{JCO_PACKAGE} has no WASI {WASI_VERSION} WIT files under {wit}")
-    return wit
+    report(f"npm pack {JCO_PACKAGE}: WASI {WASI_VERSION} WIT files into {unpacked} (first build only)")
+    with tempfile.TemporaryDirectory(prefix="portable_fn-jco-") as temp:
+        run_tool([npm, "pack", JCO_PACKAGE, "--pack-destination", temp, "--loglevel=error"], "npm", cwd=Path(temp))
+        unpack_wit(next(Path(temp).glob("*.tgz")), unpacked)
+    if not (unpacked / "wasi-cli").is_dir():
+        raise BuildError(f"{JCO_PACKAGE} has no WASI {WASI_VERSION} WIT files (expected {_PACKED_WIT}wasi-cli)")
+    return unpacked
+
+
+def unpack_wit(tarball: Path, target: Path) -> None:
+    """Extract the WASI WIT files of jco's npm tarball into ``target``, whole or not at all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as temp, tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            if member.isfile() and member.name.startswith(_PACKED_WIT):
+                member.name = member.name.removeprefix(_PACKED_WIT)
+                archive.extract(member, temp, filter="data")
+        os.replace(temp, target)
 
 
 def stage_wit(wit: Path, target: Path) -> None:
@@ -147,10 +166,10 @@ def install_requirements(requirements: Path, target: Path) -> Path:
     return target
 
 
-def run_tool(command: Sequence[str], name: str) -> None:
+def run_tool(command: Sequence[str], name: str, cwd: Path | None = None) -> None:
     """Run one build tool; raises BuildError with the useful part of its output when it fails."""
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise BuildError(f"cannot run {name}: {exc}") from exc
     if result.returncode != 0:

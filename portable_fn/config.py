@@ -2,7 +2,9 @@
 
 A bundle carries this file next to its artifact; each provider's entry point reads it in
 the provider's init phase, checked against the one schema (``portable_fn.schema``) that
-``package`` and ``serve --config`` apply too. Minimal file::
+``package`` and ``serve --config`` apply too. Each reader passes the provider tables it knows
+(``provider_tables``): an entry point its own provider's only, so a table of another provider is
+refused there (a bundle never holds one); the CLI every registered provider's. Minimal file::
 
     name = "hello"
     artifact = "hello.wasm"
@@ -30,7 +32,7 @@ from portable_fn.config_file import load_config_data
 from portable_fn.errors import ConfigError
 from portable_fn.function import Function, FunctionSpec
 from portable_fn.limits import Grants, Limits
-from portable_fn.schema import check_table, validate_config
+from portable_fn.schema import LIMITS, NO_PROVIDERS, ProviderTables, check_table, validate_config
 from portable_fn.types import CONFIG_NAME, MIB, Loader
 
 _LIMIT_FIELDS = {
@@ -42,33 +44,41 @@ _LIMIT_FIELDS = {
 }
 
 
-def read_config(path: Path) -> dict[str, Any]:
+def read_config(path: Path, provider_tables: ProviderTables = NO_PROVIDERS) -> dict[str, Any]:
     """Read (portable_fn.config_file: a bundle's generated literal, else the TOML) and validate a config
-    file against the schema (portable_fn.schema).
+    file against the core schema and ``provider_tables`` (portable_fn.schema).
 
-    Raises ConfigError naming the bad key.
+    Raises ConfigError naming the bad key, or a table of a provider not in ``provider_tables``.
     """
     data = load_config_data(path)
-    validate_config(data)
+    validate_config(data, provider_tables)
     return data
 
 
-def spec_from_config(path: Path, environ: Mapping[str, str] | None = None) -> FunctionSpec:
+def spec_from_config(
+    path: Path, environ: Mapping[str, str] | None = None, provider_tables: ProviderTables = NO_PROVIDERS
+) -> FunctionSpec:
     """Build the FunctionSpec a config file describes; relative paths are relative to it.
 
-    Granted env vars are copied from ``environ`` (the host's by default). Raises ConfigError.
+    Granted env vars are copied from ``environ`` (the host's by default). Raises ConfigError, also for
+    a table of a provider not in ``provider_tables``.
     """
-    return spec_from_data(read_config(path), path, environ)
+    return spec_from_data(read_config(path, provider_tables), path, environ, provider_tables)
 
 
-def spec_from_data(data: Mapping[str, Any], path: Path, environ: Mapping[str, str] | None = None) -> FunctionSpec:
+def spec_from_data(
+    data: Mapping[str, Any],
+    path: Path,
+    environ: Mapping[str, str] | None = None,
+    provider_tables: ProviderTables = NO_PROVIDERS,
+) -> FunctionSpec:
     """Like spec_from_config, for a config already read from ``path`` (an entry point that also
     reads its provider table reads the file once).
 
     Every path the config names must stay inside the config's folder, symlinks resolved.
     Raises ConfigError.
     """
-    validate_config(data)
+    validate_config(data, provider_tables)
     base = path.parent
     if "artifact" not in data:
         raise ConfigError(f"{path}: 'artifact' must name the .wasm file")
@@ -92,7 +102,7 @@ def spec_from_data(data: Mapping[str, Any], path: Path, environ: Mapping[str, st
 def limits_from_table(values: Mapping[str, Any]) -> Limits:
     """Limits from a ``[limits]`` table (``memory_mb`` ... in MB and seconds); the CLI's options map through
     here too. Missing keys keep Limits' defaults. Raises ConfigError naming the bad key."""
-    check_table("limits", values)
+    check_table("limits", LIMITS, values)
     fields: dict[str, Any] = {
         _LIMIT_FIELDS[key]: int(value * MIB) if key.endswith("_mb") else float(value) for key, value in values.items()
     }
@@ -119,10 +129,10 @@ def locate_config(default_dir: Path, environ: Mapping[str, str]) -> Path:
     return Path(environ.get("PORTABLE_FN_CONFIG") or default_dir / CONFIG_NAME)
 
 
-def lazy_function(config: Path, environ: Mapping[str, str]) -> Loader:
-    """A loader for an entry point: loads the Function ``config`` describes on first call, then
-    returns the same one. Concurrent first calls wait for one load instead of each making a
-    Function. Raises PortableFnError (each call, until loading succeeds)."""
+def lazy_function(config: Path, environ: Mapping[str, str], provider_tables: ProviderTables = NO_PROVIDERS) -> Loader:
+    """A loader for an entry point: loads the Function ``config`` describes (its provider's own table in
+    ``provider_tables``) on first call, then returns the same one. Concurrent first calls wait for one
+    load instead of each making a Function. Raises PortableFnError (each call, until loading succeeds)."""
     lock = threading.Lock()
     loaded: list[Function] = []
 
@@ -130,7 +140,7 @@ def lazy_function(config: Path, environ: Mapping[str, str]) -> Loader:
         if not loaded:
             with lock:
                 if not loaded:
-                    loaded.append(spec_from_config(config, environ).load())
+                    loaded.append(spec_from_config(config, environ, provider_tables).load())
         return loaded[0]
 
     return load

@@ -8,6 +8,7 @@
     ├── BundleError            `portable-fn package` cannot build a provider bundle
     ├── ConfigError            a setting is missing, unknown or of the wrong type
     ├── RequestError           400: the incoming request or event is malformed
+    ├── ServerBusy             503: every guest slot stayed busy for the server's queue wait
     │   └── BodyTooLarge       413: the request body exceeds Limits.max_body_bytes
     └── GuestError             500: the guest failed while handling a request
         ├── EventRejected      500: an event was not acknowledged (non-2xx): the provider retries
@@ -60,6 +61,12 @@ class BodyTooLarge(RequestError):
     """Raised when a request body is larger than the configured cap."""
 
     status = 413
+
+
+class ServerBusy(PortableFnError):
+    """Raised when every guest slot of a server worker stayed busy for as long as a request may wait."""
+
+    status = 503
 
 
 class GuestError(PortableFnError):

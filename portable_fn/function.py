@@ -38,11 +38,12 @@ class Function:
         cache_dir: str | Path | None = None,
         precompiled: str | Path | None = None,
     ) -> None:
-        """Compile ``path``, as ``Function.load`` documents. Raises ArtifactError."""
+        """Compile ``path``, as ``Function.load`` documents. Raises ArtifactError or ConfigError."""
         source = Path(path)
         self.limits = limits or Limits()
         self.grants = grants or Grants()
         self.name = source.name
+        self._gateway = wagi.Gateway(self.grants)  # before compiling: a grant it refuses wastes no compile
         # The engine's compiled program stays private: the public API speaks only portable_fn types.
         self._program = compile_artifact(
             source,
@@ -67,7 +68,8 @@ class Function:
         ``precompiled`` names that form directly (bundles do: no hashing at cold start);
         ``cache_dir`` finds or keeps it by content hash. A precompiled form that does not fit
         this host is recompiled with one warning. Raises ArtifactError when the file is
-        unreadable or not a WASI command.
+        unreadable or not a WASI command, ConfigError for a granted variable no byte string can
+        carry (a lone surrogate).
         """
         return cls(path, limits=limits, grants=grants, cache_dir=cache_dir, precompiled=precompiled)
 
@@ -95,7 +97,7 @@ class Function:
         if len(request.body) > limits.max_body_bytes:
             raise BodyTooLarge(f"request body is {len(request.body)} bytes, the limit is {limits.max_body_bytes}")
         budget = limits.timeout_seconds if timeout is None else min(timeout, limits.timeout_seconds)
-        invocation = wagi.to_invocation(request, self.grants)
+        invocation = self._gateway.invocation(request)
         stdout = self._program.run(
             invocation,
             memory_bytes=limits.memory_bytes,

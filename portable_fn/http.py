@@ -102,7 +102,10 @@ def header_values(headers: Headers, name: str) -> list[str]:
 def first_header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     """Return the first value of header ``name`` (case-insensitive), or None."""
     wanted = name.lower()
-    return next((value for key, value in headers if key.lower() == wanted), None)
+    for key, value in headers:
+        if key.lower() == wanted:
+            return value
+    return None
 
 
 class HeaderLookup:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import click
 
     from portable_fn.packaging import Bundle, Report
-    from portable_fn.schema import Schema
+    from portable_fn.schema import ProviderTables, Schema
 
 ENTRY_POINT_GROUP = "portable_fn.providers"
 
@@ -58,6 +58,21 @@ class PackageOption:
     kind: Literal["text", "directory"] = "text"
 
 
+@frozen
+class PackageJob:
+    """What ``package NAME`` hands the provider's bundler: the artifact, the project's config (or None: defaults),
+    the output folder, the values of its own ``package_options`` (by name), every registered provider's config
+    table (a project file may hold them all: ``portable_fn.packaging.read_manifest`` checks them and keeps only
+    the provider's own), and where progress lines go."""
+
+    artifact: Path
+    config: Path | None
+    out: Path
+    options: Mapping[str, PackageOptionValue]
+    provider_tables: ProviderTables
+    report: Report
+
+
 @runtime_checkable
 class Provider(Protocol):
     """One provider: its name, bundling, HTTP emulation, native-event invocation and config table."""
@@ -84,7 +99,10 @@ class Provider(Protocol):
 
     @property
     def config_table(self) -> Schema:
-        """The keys of its config table, each with a checker and a default (``portable_fn.schema``)."""
+        """The keys of its ``[NAME]`` config table, each with a checker and a default (``portable_fn.schema``).
+
+        ``package`` and ``serve`` check a project file's ``[NAME]`` table with it; its entry point, which
+        never discovers providers, passes it to ``portable_fn.read_config`` itself."""
         ...
 
     @property
@@ -103,14 +121,25 @@ class Provider(Protocol):
         """A loader for its ``deploy`` subcommand, or None when ``deploy`` does not support it."""
         ...
 
-    def build_bundle(
-        self, artifact: Path, config: Path | None, out: Path, options: Mapping[str, PackageOptionValue], report: Report
-    ) -> Bundle:
-        """Write the provider's bundle under ``out``. Raises BundleError or ConfigError."""
+    def build_bundle(self, job: PackageJob) -> Bundle:
+        """Write the provider's bundle under ``job.out``. Raises BundleError or ConfigError."""
         ...
 
 
-Bundler = Callable[[Path, "Path | None", Path, Mapping[str, PackageOptionValue], "Report"], "Bundle"]
+Bundler = Callable[[PackageJob], "Bundle"]
+
+
+class OptionlessBundler(Protocol):
+    """A bundler whose ``package`` subcommand has no options of its own (the shape of ours)."""
+
+    def __call__(
+        self, artifact: Path, config: Path | None, out: Path, *, provider_tables: ProviderTables, report: Report
+    ) -> Bundle: ...
+
+
+def without_options(build: OptionlessBundler) -> Bundler:
+    """``build`` as a Bundler, which has no options to read."""
+    return lambda job: build(job.artifact, job.config, job.out, provider_tables=job.provider_tables, report=job.report)
 
 
 @frozen
@@ -130,8 +159,6 @@ class Plugin:
     event_invoker: Callable[[], EventInvoker] | None = None
     deploy_command: Callable[[], click.Command] | None = None
 
-    def build_bundle(
-        self, artifact: Path, config: Path | None, out: Path, options: Mapping[str, PackageOptionValue], report: Report
-    ) -> Bundle:
-        """Write the provider's bundle under ``out``. Raises BundleError or ConfigError."""
-        return self.load_bundler()(artifact, config, out, options, report)
+    def build_bundle(self, job: PackageJob) -> Bundle:
+        """Write the provider's bundle under ``job.out``. Raises BundleError or ConfigError."""
+        return self.load_bundler()(job)

@@ -1,4 +1,5 @@
-"""The one schema of ``portable-fn.toml`` and its one validator, used by ``package`` and at every start-up.
+"""The core schema of ``portable-fn.toml``, its checkers and its one validator, used by ``package`` and at
+every start-up.
 
 Each key has a checker and a default. A checker takes the key's dotted name and its value and returns the
 value, or raises ConfigError naming the key, what was expected and what was found::
@@ -21,11 +22,13 @@ value, or raises ConfigError naming the key, what was expected and what was foun
     authorization = false           # pass the Authorization header
     network = false                 # components: any outbound HTTP, name lookups (no per-host limit)
 
-    [aws]        architecture, memory_mb, timeout_seconds, role, runtime, region, function_url,
-                 environment, text_mime_types
-    [azure]      auth_level, route_prefix, app_name, triggers, queue_*/blob_* names, timer_schedule
-    [gcp]        region, entry_point, runtime
-    [container]  base_image, port, workers
+    [aws]                           # one table per provider, checked by the schema it declares
+    architecture = "arm64"          # (Provider.config_table: adapters/<provider>/settings.py for ours)
+
+A reader checks the core and the provider tables it is handed; a table of any other provider is refused,
+naming the known ones. ``package`` and ``serve`` read a project file with every registered provider's
+table; an entry point knows only its own provider (it never looks up the registry), and the bundle
+``package`` writes holds only that provider's table.
 
 Standard library only: every entry point imports this on its cold-start path.
 """
@@ -36,14 +39,15 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
-from typing import Any, Literal, get_args
+from types import MappingProxyType
+from typing import Any
 
 from portable_fn.errors import ConfigError
 
 Checker = Callable[[str, Any], Any]
 Schema = dict[str, tuple[Checker, Any]]
-AzureAuthLevel = Literal["anonymous", "function", "admin"]
-AzureTrigger = Literal["http", "queue", "blob", "eventgrid", "timer"]
+# Each provider's table schema by the provider's name (the table's name).
+ProviderTables = Mapping[str, Schema]
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _ENV_NAME = re.compile(r"[^=\0]+")
@@ -118,13 +122,6 @@ def bundle_path(key: str, value: Any) -> Any:
     return value
 
 
-def route_prefix(key: str, value: Any) -> Any:
-    """Accept a route prefix: a string without leading or trailing '/' (may be empty)."""
-    if not isinstance(value, str) or value != value.strip("/"):
-        raise ConfigError(f"{key} must be a string without leading or trailing '/', got {value!r}")
-    return value
-
-
 def flag(key: str, value: Any) -> Any:
     """Accept a boolean."""
     if not isinstance(value, bool):
@@ -192,65 +189,47 @@ GRANTS: Schema = {
     "authorization": (flag, False),
     "network": (flag, False),
 }
-PROVIDERS: dict[str, Schema] = {
-    "aws": {
-        "architecture": (choice("x86_64", "arm64"), "x86_64"),
-        "memory_mb": (integer(128, 10240), 512),
-        "timeout_seconds": (integer(1, 900), 30),
-        "role": (text, None),
-        "runtime": (choice("python3.11", "python3.12", "python3.13"), "python3.11"),
-        "region": (text, None),
-        "function_url": (flag, False),
-        "environment": (string_table, {}),
-        "text_mime_types": (string_list, None),
-    },
-    "azure": {
-        "auth_level": (choice(*get_args(AzureAuthLevel)), "function"),
-        "route_prefix": (route_prefix, "api"),
-        "app_name": (text, None),
-        "triggers": (choices(*get_args(AzureTrigger)), None),
-        "queue_name": (text, None),
-        "queue_connection": (text, None),
-        "blob_path": (text, None),
-        "blob_connection": (text, None),
-        "timer_schedule": (text, None),
-    },
-    "gcp": {
-        "region": (text, "us-central1"),
-        "entry_point": (text, None),
-        "runtime": (choice("python311", "python312", "python313"), "python311"),
-    },
-    "container": {
-        "base_image": (text, "python:3.11-slim"),
-        "port": (integer(1, 65535), 8080),
-        "workers": (integer(1, 256), 2),
-    },
-}
-TABLES: dict[str, Schema] = {"limits": LIMITS, "grants": GRANTS, **PROVIDERS}
-CONFIG: Schema = {
+CORE_KEYS: Schema = {
     "name": (function_name, None),
     "artifact": (bundle_path, None),
     "cache_dir": (bundle_path, None),
     "precompiled": (bundle_path, None),
-    **{name: (table(schema), {}) for name, schema in TABLES.items()},
 }
+CORE_TABLES: dict[str, Schema] = {"limits": LIMITS, "grants": GRANTS}
+# What a reader that knows no provider accepts besides the core: no provider's table.
+NO_PROVIDERS: ProviderTables = MappingProxyType({})
 
 
-def check_table(name: str, values: Mapping[str, Any]) -> None:
-    """Check one table (``limits``, ``grants``, ``aws`` ...) on its own. Raises ConfigError naming the bad key."""
-    table(TABLES[name])(name, dict(values))
+def check_table(name: str, schema: Schema, values: Mapping[str, Any]) -> None:
+    """Check one table (``limits``, a provider's ...) against its ``schema``. Raises ConfigError naming the bad key."""
+    table(schema)(name, dict(values))
 
 
-def validate_config(data: Mapping[str, Any]) -> None:
-    """Check a parsed config against the schema. Raises ConfigError naming the first bad key."""
-    table(CONFIG)("", dict(data))
+def validate_config(data: Mapping[str, Any], provider_tables: ProviderTables = NO_PROVIDERS) -> None:
+    """Check a parsed config: the core keys and tables, and each provider's table against its schema in
+    ``provider_tables`` (the providers the reader knows).
 
-
-def provider_settings(data: Mapping[str, Any], provider: str) -> dict[str, Any]:
-    """The ``provider`` table (``aws``, ``azure``, ``gcp``, ``container``) with defaults filled in.
-
-    Raises ConfigError when the config does not match the schema.
+    Raises ConfigError naming the first bad key, or a table no known provider declares (with the known ones).
     """
-    validate_config(data)
+    tables = {**provider_tables, **CORE_TABLES}
+    unknown = sorted(set(data) - set(CORE_KEYS) - set(tables))
+    if unknown:
+        raise ConfigError(_unknown_message(unknown[0], data[unknown[0]], tables))
+    table({**CORE_KEYS, **{name: (table(schema), {}) for name, schema in tables.items()}})("", dict(data))
+
+
+def _unknown_message(key: str, value: Any, tables: ProviderTables) -> str:
+    known = ", ".join(f"[{name}]" for name in sorted(tables))
+    if isinstance(value, dict):
+        return f"unknown config table [{key}]; known tables: {known}"
+    return f"unknown config key {key}; expected one of {', '.join(sorted(CORE_KEYS))} or a table {known}"
+
+
+def provider_settings(data: Mapping[str, Any], provider: str, schema: Schema) -> dict[str, Any]:
+    """The ``provider`` table of a parsed config, checked against its ``schema``, with defaults filled in.
+
+    Raises ConfigError naming the bad key.
+    """
     given = data.get(provider, {})
-    return {key: given.get(key, default) for key, (_, default) in PROVIDERS[provider].items()}
+    check_table(provider, schema, given)
+    return {key: given.get(key, default) for key, (_, default) in schema.items()}

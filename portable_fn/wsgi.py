@@ -1,8 +1,10 @@
 """The one bridge between WSGI servers and portable_fn: environ -> Request, reply -> start_response.
 
-The local server and every provider emulator (and GCP, whose functions-framework is a WSGI
-app) build the guest's Request here, so each path hands the guest the same raw path, header
-bytes and body, and writes its answer back the same way. The declared API for adapters.
+Every provider emulator (and GCP, whose functions-framework is a WSGI app) builds the guest's
+Request here, so each path hands the guest the same raw path, header bytes and body, and writes
+its answer back the same way; the local server's plain path builds it from the ASGI scope with the
+same path rule (``origin_path``), and the conformance suite holds every path to it. The declared
+API for adapters.
 """
 
 from __future__ import annotations

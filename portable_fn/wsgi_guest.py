@@ -1,7 +1,7 @@
 """Guest side of a Python component: runs the user's WSGI app once per ``wasi:cli/run`` call.
 
 Not imported by the host. ``portable-fn build`` bundles this file into the component next to
-the user's ``app.py``; there the standard library's ``wsgiref.handlers.CGIHandler`` runs
+the user's ``app.py``; there the standard library's CGI handler (``wsgiref.handlers``) runs
 ``app.app`` against the WAGI contract: CGI variables and argv in, the body on stdin, the CGI
 response on stdout. The app needs no SDK and the host no new contract.
 
@@ -20,7 +20,7 @@ import sys
 import time
 import traceback
 from typing import SupportsIndex
-from wsgiref.handlers import CGIHandler
+from wsgiref.handlers import BaseCGIHandler
 
 import portable_fn_http  # type: ignore[import-not-found]
 from app import app as application  # type: ignore[import-not-found]
@@ -64,28 +64,45 @@ def to_wsgi_string(value: str) -> str:
 MEMORY_EXHAUSTED_LINE = "portable_fn: MemoryError: the app ran out of memory"
 
 
-class _Handler(CGIHandler):
-    """CGIHandler, except that MemoryError ends the run instead of becoming the app's own 500."""
+# The host reads stdout only once the run is over: one buffer that large turns a typical
+# answer into one write, whatever chunks the app yields.
+STDOUT_BUFFER_BYTES = 1 << 16
+
+
+class _Handler(BaseCGIHandler):
+    """wsgiref's CGI handler over one run's streams, written for a host that buffers the answer.
+
+    Unlike ``CGIHandler``, stdout is a buffered writer: the component's raw stdout takes partial
+    writes, which wsgiref answers by re-slicing (copying) the rest of the chunk each time, and
+    the per-chunk flush is left out (closing the writer flushes it once). MemoryError ends the run
+    instead of becoming the app's own 500.
+    """
+
+    wsgi_run_once = True
 
     def handle_error(self) -> None:
         if isinstance(sys.exc_info()[1], MemoryError):
             raise
         super().handle_error()
 
+    def _flush(self) -> None:
+        """Keep the answer in the buffer: the host sees none of it before the run ends."""
+
 
 class Run(exports.Run):  # type: ignore[misc]
     """The ``wasi:cli/run`` export: one request, then the instance is thrown away."""
 
     def run(self) -> None:
-        """Serve one request; an app error is a CGI 500 (CGIHandler's), anything worse exits 1."""
-        # os.environ, sys.argv and CGIHandler.os_environ were read at build time: use this run's.
+        """Serve one request; an app error is a CGI 500 (wsgiref's), anything worse exits 1."""
+        # sys.argv, os.environ and wsgiref's os_environ were read at build time: use this run's.
         sys.argv = list(environment.get_arguments())
-        handler = _Handler()
-        handler.os_environ = {}
-        handler.base_env = {name: to_wsgi_string(value) for name, value in environment.get_environment()}
-        portable_fn_http.set_deadline(handler.base_env.get(portable_fn_http.DEADLINE_VARIABLE))
+        environ = {name: to_wsgi_string(value) for name, value in environment.get_environment()}
+        portable_fn_http.set_deadline(environ.get(portable_fn_http.DEADLINE_VARIABLE))
         try:
-            handler.run(application)
+            with open(1, "wb", buffering=STDOUT_BUFFER_BYTES, closefd=False) as stdout:
+                handler = _Handler(sys.stdin.buffer, stdout, sys.stderr, environ, multithread=False, multiprocess=True)
+                handler.os_environ = {}
+                handler.run(application)
         except SystemExit as exc:
             if exc.code not in (None, 0):
                 raise Err(None) from exc

@@ -25,8 +25,9 @@ from typing import NoReturn, TypeVar
 
 import pytest
 
-# gunicorn: "Listening at: http://127.0.0.1:PORT (PID)"; uvicorn: "Uvicorn running on http://127.0.0.1:PORT".
-LISTENING = re.compile(r"(?:Listening at:|running on) http://\S*:(\d+)")
+# portable-fn: "Serving hello.wasm on http://127.0.0.1:PORT/"; gunicorn: "Listening at: http://127.0.0.1:PORT
+# (PID)"; uvicorn: "Uvicorn running on http://127.0.0.1:PORT".
+LISTENING = re.compile(r"(?:Listening at:|running on|Serving \S+ on) http://\S*:(\d+)")
 # Below pytest's own 300 s timeout, so the failure shows the server's log rather than a stack dump.
 STARTUP_CAP_SECONDS = 240.0
 STALL_SECONDS = 60.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from adapters.aws_lambda.settings import NAME, TABLE
 from portable_fn.packaging import (
     LAMBDA_UNZIPPED_LIMIT,
     LAMBDA_ZIPPED_LIMIT,
@@ -23,6 +24,7 @@ from portable_fn.packaging import (
     vendor_wheels,
     write_zip,
 )
+from portable_fn.schema import NO_PROVIDERS, ProviderTables
 
 # The template's lambda_function.py loads the Function at import, in Lambda's unbilled init phase.
 HANDLER = "lambda_function.handler"
@@ -34,6 +36,7 @@ def build_bundle(
     config: Path | None,
     out: Path,
     *,
+    provider_tables: ProviderTables = NO_PROVIDERS,
     runner: Sequence[str] | None = None,
     wheel_cache: Path | None = None,
     report: Report = lambda _: None,
@@ -42,10 +45,11 @@ def build_bundle(
 
     ``runner`` runs a Python for a foreign architecture (arm64 on an x86_64 machine, e.g. under
     qemu-user); without one such a bundle carries no precompiled artifact and compiles at its first
-    cold start. Raises BundleError (also past Lambda's size limits) or ConfigError.
+    cold start. ``provider_tables``: the other providers' tables a project file may hold (left out of the
+    bundle). Raises BundleError (also past Lambda's size limits) or ConfigError.
     """
-    manifest = read_manifest(artifact, config)
-    settings = manifest.settings("aws")
+    manifest = read_manifest(artifact, config, NAME, TABLE, provider_tables)
+    settings = manifest.settings
     machine = MACHINES[settings["architecture"]]
     staging = stage_in(out)
     staging.add_template(Path(__file__).parent)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from adapters.aws_lambda.bundle import HANDLER
+from adapters.aws_lambda.settings import NAME, TABLE
 from portable_fn import PortableFnError, provider_settings
 from portable_fn.values import field, frozen
 
@@ -84,7 +85,7 @@ def deployment_from_config(
     The name defaults to the config's ``name``, then to the archive's (``NAME-aws-ARCH.zip``).
     Raises ConfigError for a bad ``[aws]`` value.
     """
-    aws = provider_settings(config, "aws")
+    aws = provider_settings(config, NAME, TABLE)
     return Deployment(
         name=name or config.get("name") or archive.name.split("-aws-")[0],
         archive=archive,

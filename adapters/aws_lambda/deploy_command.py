@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from adapters.aws_lambda.deploy import deploy, deployment_from_config, lambda_client
+from portable_fn.cli.registry import REGISTRY
 from portable_fn.cli.root import config_option, needs_extra, reported_errors
 from portable_fn.config import read_config
 
@@ -30,7 +31,7 @@ def deploy_aws(
 ) -> None:
     """Create or update the Lambda function from ARCHIVE (a zip from ``package aws``)."""
     with reported_errors():
-        data = read_config(config) if config else {}
+        data = read_config(config, REGISTRY.config_tables()) if config else {}
         deployment = deployment_from_config(archive, data, name=name, role=role, function_url=function_url)
         with needs_extra("aws", "deploy aws"):
             client = lambda_client(region or deployment.region, endpoint_url)

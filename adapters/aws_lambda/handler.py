@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.aws_lambda.dispatch import handle_event
+from adapters.aws_lambda.settings import NAME, OWN_TABLES, TABLE
 from adapters.aws_lambda.types import HttpOptions, LambdaContext, Result
 from portable_fn import Function, locate_config, provider_settings, read_config, spec_from_data
 
@@ -26,8 +27,8 @@ def load_function() -> tuple[Function, HttpOptions]:
     """Load the configured Function and HTTP options, once. Raises ConfigError or ArtifactError."""
     environ = dict(os.environ)
     config = config_path(environ)
-    data = read_config(config)
-    spec = spec_from_data(data, config, environ)
+    data = read_config(config, OWN_TABLES)
+    spec = spec_from_data(data, config, environ, OWN_TABLES)
     guest_log = logging.getLogger("portable_fn.guest")
     if "AWS_LAMBDA_LOG_LEVEL" not in environ and guest_log.level == logging.NOTSET:
         # Lambda's root logger stays at WARNING by default; the guest's stderr lines are INFO.
@@ -48,7 +49,7 @@ def config_path(environ: Mapping[str, str]) -> Path:
 
 def http_options(config: Mapping[str, Any]) -> HttpOptions:
     """HttpOptions from a parsed config's ``[aws]`` table. Raises ConfigError for a bad value."""
-    types = provider_settings(config, "aws")["text_mime_types"]
+    types = provider_settings(config, NAME, TABLE)["text_mime_types"]
     return HttpOptions() if types is None else HttpOptions(tuple(item.lower() for item in types))
 
 

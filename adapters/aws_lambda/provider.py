@@ -6,17 +6,16 @@ Imported by the ``portable-fn`` command only; Lambda's own entry point never loa
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portable_fn.providers import Bundler, Emulation, EventInvoker, PackageOption, PackageOptionValue, Plugin
-from portable_fn.schema import PROVIDERS
+from adapters.aws_lambda.settings import NAME, TABLE
+from portable_fn.providers import Bundler, Emulation, EventInvoker, PackageJob, PackageOption, Plugin
 
 if TYPE_CHECKING:
     import click
 
-    from portable_fn.packaging import Bundle, Report
+    from portable_fn.packaging import Bundle
 
 # The Lambda event shapes ``serve --emulate`` offers.
 SHAPES = ("aws-rest", "aws-http", "aws-url", "aws-alb")
@@ -25,13 +24,14 @@ SHAPES = ("aws-rest", "aws-http", "aws-url", "aws-alb")
 def _bundler() -> Bundler:
     from adapters.aws_lambda.bundle import build_bundle
 
-    def build(
-        artifact: Path, config: Path | None, out: Path, options: Mapping[str, PackageOptionValue], report: Report
-    ) -> Bundle:
-        cross_python, wheel_cache = options.get("cross_python"), options.get("wheel_cache")
+    def build(job: PackageJob) -> Bundle:
+        cross_python, wheel_cache = job.options.get("cross_python"), job.options.get("wheel_cache")
         runner = str(cross_python).split() if cross_python else None
         cache = Path(wheel_cache) if wheel_cache else None
-        return build_bundle(artifact, config, out, runner=runner, wheel_cache=cache, report=report)
+        tables, report = job.provider_tables, job.report
+        return build_bundle(
+            job.artifact, job.config, job.out, provider_tables=tables, runner=runner, wheel_cache=cache, report=report
+        )
 
     return build
 
@@ -55,7 +55,7 @@ def _deploy_command() -> click.Command:
 
 
 provider = Plugin(
-    name="aws",
+    name=NAME,
     extra="aws",
     package_help="AWS Lambda zip with vendored manylinux wheels; prints the handler string.",
     load_bundler=_bundler,
@@ -70,7 +70,7 @@ provider = Plugin(
             "wheel_cache", "Keep downloaded Linux wheels here.", envvar="PORTABLE_FN_WHEEL_CACHE", kind="directory"
         ),
     ),
-    config_table=PROVIDERS["aws"],
+    config_table=TABLE,
     emulations={shape: functools.partial(_emulation, shape) for shape in SHAPES},
     event_invoker=_event_invoker,
     deploy_command=_deploy_command,

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from adapters.azure_functions.settings import DEFAULT_TRIGGERS
+from adapters.azure_functions.settings import DEFAULT_TRIGGERS, NAME, TABLE
 from portable_fn.packaging import (
     Bundle,
     BundleError,
@@ -19,6 +19,7 @@ from portable_fn.packaging import (
     stage_source_bundle,
     zip_source_bundle,
 )
+from portable_fn.schema import NO_PROVIDERS, ProviderTables
 from portable_fn.types import MIB
 
 # The local storage emulator (Azurite), as Azure's own local templates set it.
@@ -26,13 +27,21 @@ DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
 FUNCIGNORE = ".venv\n__pycache__/\n*.pyc\nlocal.settings.json\ntests/\n"
 
 
-def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Report = lambda _: None) -> Bundle:
+def build_bundle(
+    artifact: Path,
+    config: Path | None,
+    out: Path,
+    *,
+    provider_tables: ProviderTables = NO_PROVIDERS,
+    report: Report = lambda _: None,
+) -> Bundle:
     """Write ``out/bundle/`` (the function-app folder) and ``out/<name>-azure.zip``.
 
-    host.json gets the config's ``azure.route_prefix``. Raises BundleError or ConfigError.
+    host.json gets the config's ``azure.route_prefix``. ``provider_tables``: the other providers' tables a
+    project file may hold (left out of the bundle). Raises BundleError or ConfigError.
     """
-    manifest = read_manifest(artifact, config)
-    settings = manifest.settings("azure")
+    manifest = read_manifest(artifact, config, NAME, TABLE, provider_tables)
+    settings = manifest.settings
     staging, precompiled = stage_source_bundle(manifest, out, Path(__file__).parent, ("azure-functions",), report)
     write_route_prefix(staging, settings["route_prefix"])
     if not staging.path(".funcignore").exists():

@@ -1,4 +1,4 @@
-"""``portable-fn serve --emulate azure``: the Azure HTTP code path behind a local WSGI server.
+"""``portable-fn serve --emulate azure``: the Azure HTTP code path, a WSGI app behind the server's bridge.
 
 Each local request becomes a real ``func.HttpRequest``, goes through the same handler the
 host calls, and the ``func.HttpResponse`` is encoded by the worker's own converter, so a

@@ -20,7 +20,7 @@ from adapters.azure_functions.events import (
     from_timer,
 )
 from adapters.azure_functions.http import to_http_response, to_request
-from adapters.azure_functions.settings import AzureSettings, read_route_prefix, settings_from_table
+from adapters.azure_functions.settings import NAME, OWN_TABLES, AzureSettings, read_route_prefix, settings_from_table
 from portable_fn import (
     CloudEvent,
     ConfigError,
@@ -107,8 +107,9 @@ def app_from_directory(directory: Path, environ: Mapping[str, str]) -> func.Func
     """
     config = locate_config(directory, environ)
     try:
-        settings = settings_from_table(read_config(config).get("azure", {}), read_route_prefix(directory / "host.json"))
+        table = read_config(config, OWN_TABLES).get(NAME, {})
+        settings = settings_from_table(table, read_route_prefix(directory / "host.json"))
     except ConfigError as exc:
         logger.error("portable-fn: %s; using the default Azure settings", exc)
         settings = AzureSettings()
-    return build_app(settings, lazy_function(config, environ))
+    return build_app(settings, lazy_function(config, environ, OWN_TABLES))

@@ -5,14 +5,14 @@ Imported by the ``portable-fn`` command only; the function app's entry point nev
 
 from __future__ import annotations
 
-from portable_fn.providers import Bundler, Emulation, EventInvoker, Plugin
-from portable_fn.schema import PROVIDERS
+from adapters.azure_functions.settings import NAME, TABLE
+from portable_fn.providers import Bundler, Emulation, EventInvoker, Plugin, without_options
 
 
 def _bundler() -> Bundler:
     from adapters.azure_functions.bundle import build_bundle
 
-    return lambda artifact, config, out, _options, report: build_bundle(artifact, config, out, report=report)
+    return without_options(build_bundle)
 
 
 def _emulation() -> Emulation:
@@ -28,11 +28,11 @@ def _event_invoker() -> EventInvoker:
 
 
 provider = Plugin(
-    name="azure",
+    name=NAME,
     extra="azure",
     package_help="Azure Functions app folder and zip; prints the func and az commands.",
     load_bundler=_bundler,
-    config_table=PROVIDERS["azure"],
+    config_table=TABLE,
     emulations={"azure": _emulation},
     event_invoker=_event_invoker,
 )

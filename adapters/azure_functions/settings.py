@@ -1,4 +1,4 @@
-"""What the Azure entry point reads once at start-up: the ``[azure]`` config table and host.json.
+"""The ``[azure]`` config table, and what the Azure entry point reads of it and of host.json once at start-up.
 
 The route prefix comes from ``host.json`` (``extensions.http.routePrefix``) because that is
 the file the Functions host itself obeys; the packager writes it from the config.
@@ -9,17 +9,37 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from portable_fn import ConfigError
-from portable_fn.schema import AzureAuthLevel as AuthLevelName
-from portable_fn.schema import AzureTrigger as TriggerName
-from portable_fn.schema import check_table
+from portable_fn.schema import ProviderTables, Schema, check_table, choice, choices, text
 from portable_fn.values import frozen
+
+AuthLevelName = Literal["anonymous", "function", "admin"]
+TriggerName = Literal["http", "queue", "blob", "eventgrid", "timer"]
 
 DEFAULT_ROUTE_PREFIX = "api"
 DEFAULT_TRIGGERS: tuple[TriggerName, ...] = ("http", "queue", "blob", "eventgrid")
 _TEXT_KEYS = ("queue_name", "queue_connection", "blob_path", "blob_connection", "timer_schedule")
+
+
+def prefix_segment(key: str, value: Any) -> Any:
+    """Accept a route prefix: a string without leading or trailing '/' (may be empty)."""
+    if not isinstance(value, str) or value != value.strip("/"):
+        raise ConfigError(f"{key} must be a string without leading or trailing '/', got {value!r}")
+    return value
+
+
+NAME = "azure"
+TABLE: Schema = {
+    "auth_level": (choice(*get_args(AuthLevelName)), "function"),
+    "route_prefix": (prefix_segment, DEFAULT_ROUTE_PREFIX),
+    "app_name": (text, None),
+    "triggers": (choices(*get_args(TriggerName)), None),
+    **{key: (text, None) for key in _TEXT_KEYS},
+}
+# The provider tables the function app's entry point knows: its own.
+OWN_TABLES: ProviderTables = {NAME: TABLE}
 
 
 @frozen
@@ -48,7 +68,7 @@ class AzureSettings:
 def settings_from_table(azure: Mapping[str, Any], route_prefix: str = DEFAULT_ROUTE_PREFIX) -> AzureSettings:
     """Build settings from an ``[azure]`` table, checked by the config schema; the keys only the packager
     reads (``app_name``) are left out. Raises ConfigError."""
-    check_table("azure", azure)
+    check_table(NAME, TABLE, azure)
     values: dict[str, Any] = {key: azure[key] for key in (*_TEXT_KEYS, "auth_level") if key in azure}
     triggers = azure.get("triggers", DEFAULT_TRIGGERS)
     return AzureSettings(route_prefix=route_prefix, triggers=tuple(dict.fromkeys(triggers)), **values)

@@ -1,4 +1,5 @@
-"""``portable-fn serve --emulate gcp``: the Cloud Functions HTTP code path behind a local WSGI server.
+"""``portable-fn serve --emulate gcp``: the Cloud Functions HTTP code path, a WSGI app behind
+the server's bridge.
 
 A flask app routed like functions-framework's HTTP functions (``/`` and ``/<path>``, every
 method) calls the same :class:`~adapters.gcp_functions.handler.Entry` the template uses.

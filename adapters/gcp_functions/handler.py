@@ -17,6 +17,7 @@ from werkzeug.exceptions import BadRequest
 
 from adapters.gcp_functions.events import from_sdk_event
 from adapters.gcp_functions.http import to_flask_response, to_request
+from adapters.gcp_functions.settings import OWN_TABLES
 from portable_fn import RequestError, Response, entry, lazy_function, locate_config
 from portable_fn.types import Loader
 from portable_fn.values import frozen
@@ -33,7 +34,7 @@ class Entry:
     @classmethod
     def from_directory(cls, directory: Path, environ: Mapping[str, str]) -> Entry:
         """Entry points for ``$PORTABLE_FN_CONFIG``, else ``portable-fn.toml`` in ``directory``."""
-        return cls(lazy_function(locate_config(directory, environ), environ))
+        return cls(lazy_function(locate_config(directory, environ), environ, OWN_TABLES))
 
     def http(self, request: flask.Request) -> flask.Response:
         """One HTTP request through the guest. Never raises: portable_fn errors become short error

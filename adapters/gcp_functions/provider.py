@@ -5,14 +5,14 @@ Imported by the ``portable-fn`` command only; the deployed ``main.py`` never loa
 
 from __future__ import annotations
 
-from portable_fn.providers import Bundler, Emulation, EventInvoker, Plugin
-from portable_fn.schema import PROVIDERS
+from adapters.gcp_functions.settings import NAME, TABLE
+from portable_fn.providers import Bundler, Emulation, EventInvoker, Plugin, without_options
 
 
 def _bundler() -> Bundler:
     from adapters.gcp_functions.bundle import build_bundle
 
-    return lambda artifact, config, out, _options, report: build_bundle(artifact, config, out, report=report)
+    return without_options(build_bundle)
 
 
 def _emulation() -> Emulation:
@@ -28,11 +28,11 @@ def _event_invoker() -> EventInvoker:
 
 
 provider = Plugin(
-    name="gcp",
+    name=NAME,
     extra="gcp",
     package_help="Google Cloud Functions source folder and zip; prints the gcloud command.",
     load_bundler=_bundler,
-    config_table=PROVIDERS["gcp"],
+    config_table=TABLE,
     emulations={"gcp": _emulation},
     event_invoker=_event_invoker,
 )

@@ -15,6 +15,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from adapters.local_http.settings import NAME, TABLE
 from portable_fn import BundleError, Limits
 from portable_fn.packaging import (
     Bundle,
@@ -27,10 +28,11 @@ from portable_fn.packaging import (
     stage_in,
     stage_manifest,
 )
-from portable_fn.server import ServerOptions
+from portable_fn.schema import NO_PROVIDERS, ProviderTables
+from portable_fn.serving.options import ServerOptions
 from portable_fn.values import frozen
 
-REQUIREMENTS = ("wasmtime", "click", "gunicorn")
+REQUIREMENTS = ("wasmtime", "click", "uvicorn", "httptools", "uvloop")
 THREADS = 2  # per server process; the image's CMD and the manifests' concurrency both use it
 MANIFESTS = ("k8s/deployment.yaml", "k8s/service.yaml", "k8s/hpa.yaml", "knative/service.yaml")
 # What one server process holds besides its guests' memory: Python, wasmtime and the compiled guest
@@ -54,20 +56,29 @@ class Sizing:
     grace_seconds: int
 
 
-def build_bundle(artifact: Path, config: Path | None, out: Path, *, report: Report = lambda _: None) -> Bundle:
+def build_bundle(
+    artifact: Path,
+    config: Path | None,
+    out: Path,
+    *,
+    provider_tables: ProviderTables = NO_PROVIDERS,
+    report: Report = lambda _: None,
+) -> Bundle:
     """Write the build context ``out/bundle/`` (Dockerfile, requirements.txt, packages, artifact, cache,
     k8s/ and knative/ manifests).
 
     The image's ``serve`` reads the bundle's ``portable-fn.toml`` (``$PORTABLE_FN_CONFIG``) as the clouds do,
-    so every limit and grant holds there too. Raises BundleError or ConfigError.
+    so every limit and grant holds there too; the ``[container]`` table, all build settings, stays out of it
+    (see adapters.local_http.settings). ``provider_tables``: the other providers' tables a project file may
+    hold. Raises BundleError or ConfigError.
     """
-    manifest = read_manifest(artifact, config)
-    settings = manifest.settings("container")
+    manifest = read_manifest(artifact, config, NAME, TABLE, provider_tables)
+    settings = manifest.settings
     staging = stage_in(out)
     staging.add_template(Path(__file__).parent)
     staging.add_packages(Path(__file__).parent)
     staging.add_bytes("requirements.txt", ("\n".join(pinned_requirements(REQUIREMENTS)) + "\n").encode())
-    artifact_name = stage_manifest(staging, manifest)
+    artifact_name = stage_manifest(staging, manifest, with_table=False)
     write_dockerfile(staging, settings)
     tag = f"{manifest.name.lower()}:latest"  # image names are lowercase
     image = f"registry.example.com/{tag}"
@@ -99,7 +110,7 @@ def write_manifests(staging: Staging, manifest: Manifest, image: str) -> None:
 
     Raises BundleError when the Dockerfile names no numeric USER.
     """
-    settings = manifest.settings("container")
+    settings = manifest.settings
     guest_mib = manifest.data.get("limits", {}).get("memory_mb", Limits().memory_bytes / _MIB)
     sizing = size_replica(settings["workers"], math.ceil(guest_mib))
     values = {

@@ -6,19 +6,19 @@ Plain HTTP needs no emulation, and a container has no native events.
 
 from __future__ import annotations
 
-from portable_fn.providers import Bundler, Plugin
-from portable_fn.schema import PROVIDERS
+from adapters.local_http.settings import NAME, TABLE
+from portable_fn.providers import Bundler, Plugin, without_options
 
 
 def _bundler() -> Bundler:
     from adapters.local_http.bundle import build_bundle
 
-    return lambda artifact, config, out, _options, report: build_bundle(artifact, config, out, report=report)
+    return without_options(build_bundle)
 
 
 provider = Plugin(
-    name="container",
+    name=NAME,
     package_help="Container build context (Dockerfile running the local server).",
     load_bundler=_bundler,
-    config_table=PROVIDERS["container"],
+    config_table=TABLE,
 )

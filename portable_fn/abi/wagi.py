@@ -7,16 +7,19 @@ response headers are kept in order (WAGI and Spin keep one value per name).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
 from urllib.parse import unquote_to_bytes
 
 from portable_fn.engine import Invocation
-from portable_fn.errors import BadGuestOutput, RequestError
-from portable_fn.http import Request, Response
+from portable_fn.errors import BadGuestOutput, ConfigError, RequestError
+from portable_fn.http import Headers, Request, Response
 from portable_fn.limits import Grants
 
 SERVER_SOFTWARE = "portable_fn/0.1"
+_SERVER_SOFTWARE = SERVER_SOFTWARE.encode()
+# Distinct header names remembered with their variable: far more than real clients send.
+_HEADER_NAMES_CACHED = 512
 # WAGI never hands these to a guest: credentials and hop-by-hop state. Content-Length and
 # Content-Type already are CONTENT_LENGTH/CONTENT_TYPE (RFC 3875 4.1.18), and not every
 # provider's event carries Content-Length: leaving it out keeps every adapter alike.
@@ -27,41 +30,117 @@ _WITHHELD_HEADERS = frozenset(
 )
 # RFC 9110 6.4.1: these responses carry no content, whatever the guest wrote after its headers.
 _NO_BODY_STATUSES = frozenset({204, 304})
+# Without a Status header, one of these must say what the answer is.
+_ANSWER_HEADERS = frozenset({"content-type", "location"})
 _STATUS_CODE = re.compile(r"[2-5][0-9][0-9]")
 _HEADER_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _ENV_HEADER_NAME = re.compile(r"[0-9A-Za-z-]+")
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # HTAB is the one control byte a value may hold
 
 
-def to_invocation(request: Request, grants: Grants) -> Invocation:
-    """Encode a request as a CGI invocation.
+class Gateway:
+    """Encodes requests as CGI invocations for one set of grants (a Function builds one at load).
 
-    Raises RequestError for a path with NUL bytes, or text no byte string can carry (a lone
-    surrogate, which a JSON event can hold).
+    What does not change between requests is encoded once: the granted variables, and each header
+    name's ``HTTP_*`` variable (a bounded cache, so hostile names cannot grow it without end).
     """
-    try:
-        argv = [_to_bytes(request.script_name or "/")]
-        if request.query:
-            argv += [_to_bytes(item) for item in request.query.split("&")]
+
+    __slots__ = ("_dirs", "_env_key", "_granted")
+
+    def __init__(self, grants: Grants) -> None:
+        """Raises ConfigError for a granted variable no byte string can carry (a lone surrogate)."""
+        try:
+            self._granted = {_to_bytes(name): _to_bytes(value) for name, value in grants.env}
+        except UnicodeEncodeError as exc:
+            raise ConfigError(f"granted env var text is not valid Unicode ({exc.reason}: {exc.object!r:.60})") from exc
+        withheld = _WITHHELD_HEADERS - ({"authorization"} if grants.authorization else set())
+        self._env_key = functools.lru_cache(maxsize=_HEADER_NAMES_CACHED)(functools.partial(_env_key, withheld))
+        self._dirs = grants.dirs
+
+    def invocation(self, request: Request) -> Invocation:
+        """Encode a request as a CGI invocation.
+
+        Raises RequestError for a path with NUL bytes, or text no byte string can carry (a lone
+        surrogate, which a JSON event can hold).
+        """
+        try:
+            query = request.query.encode("utf-8", "surrogateescape")
+            argv = [_to_bytes(request.script_name or "/")]
+            if query:
+                argv += query.split(b"&")
+            env = self._environment(request, query)
+        except UnicodeEncodeError as exc:
+            raise RequestError(f"request text is not valid Unicode ({exc.reason}: {exc.object!r:.60})") from exc
+        if not _is_utf8([*argv, *env.values()]):
+            # wasmtime takes argv and environment only as UTF-8 and silently drops a value that is not,
+            # with every value after it: replace what is not UTF-8 by U+FFFD, as WAGI decodes PATH_INFO.
+            # The exact bytes stay reachable: X_RAW_PATH_INFO and QUERY_STRING keep their percent-escapes.
+            argv = [_lossy(item) for item in argv]
+            env = {name: _lossy(value) for name, value in env.items()}
+        return Invocation(argv, env, request.body, self._dirs)
+
+    def _environment(self, request: Request, query: bytes) -> dict[bytes, bytes]:
+        path_info = unquote_to_bytes(request.path)
+        if b"\0" in path_info:
+            raise RequestError(f"request path {request.path!r} decodes to a NUL byte, which CGI cannot carry")
+        host = request.header("host") or f"{request.server_name}:{request.server_port}"
+        server_name, _, port = host.partition(":")
+        script_name = _to_bytes(request.script_name)
+        raw_path = _to_bytes(request.path)
+        full_path = script_name + raw_path + (b"?" + query if query else b"")
+        remote_addr = _to_bytes(request.remote_addr)
         # The request's own variables win over granted ones of the same name.
-        env: dict[str, str | bytes] = {**dict(grants.env), **_cgi_environment(request, grants)}
-        encoded = {name.encode(): _to_bytes(value) for name, value in env.items()}
-    except UnicodeEncodeError as exc:
-        raise RequestError(f"request text is not valid Unicode ({exc.reason}: {exc.object!r:.60})") from exc
-    if not _is_utf8(argv) or not _is_utf8(encoded.values()):
-        # wasmtime takes argv and environment only as UTF-8 and silently drops a value that is not,
-        # with every value after it: replace what is not UTF-8 by U+FFFD, as WAGI decodes PATH_INFO.
-        # The exact bytes stay reachable: X_RAW_PATH_INFO and QUERY_STRING keep their percent-escapes.
-        argv = [_lossy(item) for item in argv]
-        encoded = {name: _lossy(value) for name, value in encoded.items()}
-    return Invocation(argv, encoded, request.body, grants.dirs)
+        return {
+            **self._granted,
+            b"AUTH_TYPE": b"",
+            b"CONTENT_LENGTH": str(len(request.body)).encode(),
+            b"CONTENT_TYPE": _to_bytes(request.header("content-type") or ""),
+            b"GATEWAY_INTERFACE": b"CGI/1.1",
+            b"PATH_INFO": path_info,
+            b"PATH_TRANSLATED": path_info,
+            b"QUERY_STRING": query,
+            b"REMOTE_ADDR": remote_addr,
+            b"REMOTE_HOST": remote_addr,
+            b"REMOTE_USER": b"",
+            b"REQUEST_METHOD": _to_bytes(request.method),
+            b"SCRIPT_NAME": script_name,
+            b"SERVER_NAME": _to_bytes(server_name),
+            b"SERVER_PORT": _to_bytes(port or str(request.server_port)),
+            b"SERVER_PROTOCOL": _to_bytes(request.protocol),
+            b"SERVER_SOFTWARE": _SERVER_SOFTWARE,
+            b"X_FULL_URL": _to_bytes(f"{request.scheme}://{host}") + full_path,
+            b"X_MATCHED_ROUTE": script_name + b"/...",
+            b"X_RAW_PATH_INFO": raw_path,
+            **self._header_variables(request.headers),
+        }
+
+    def _header_variables(self, headers: Headers) -> dict[bytes, bytes]:
+        variables: dict[bytes, bytes] = {}
+        for name, value in headers:
+            key = self._env_key(name)
+            if key is None or "\0" in value:
+                continue
+            encoded = _to_bytes(value)
+            previous = variables.get(key)
+            separator = b"; " if key == b"HTTP_COOKIE" else b", "
+            variables[key] = encoded if previous is None else previous + separator + encoded
+        return variables
 
 
-def _to_bytes(value: str | bytes) -> bytes:
+def _env_key(withheld: frozenset[str], name: str) -> bytes | None:
+    """The ``HTTP_*`` variable for header ``name``, or None when the guest never sees that header."""
+    # Names with "_" would collide with their "-" twin once upper-snaked: drop them, as nginx does.
+    if name.lower() in withheld or not _ENV_HEADER_NAME.fullmatch(name):
+        return None
+    return b"HTTP_" + name.upper().replace("-", "_").encode("ascii")
+
+
+def _to_bytes(value: str) -> bytes:
     # surrogateescape gives back the exact bytes a server decoded leniently.
-    return value if isinstance(value, bytes) else value.encode("utf-8", "surrogateescape")
+    return value.encode("utf-8", "surrogateescape")
 
 
-def _is_utf8(values: Iterable[bytes]) -> bool:
+def _is_utf8(values: list[bytes]) -> bool:
     # One decode of the joined values keeps the common, all-UTF-8 case cheap.
     try:
         b"".join(values).decode("utf-8")
@@ -74,53 +153,6 @@ def _lossy(value: bytes) -> bytes:
     return value.decode("utf-8", "replace").encode("utf-8")
 
 
-def _cgi_environment(request: Request, grants: Grants) -> dict[str, str | bytes]:
-    path_info = unquote_to_bytes(request.path)
-    if b"\0" in path_info:
-        raise RequestError(f"request path {request.path!r} decodes to a NUL byte, which CGI cannot carry")
-    host = request.header("host") or f"{request.server_name}:{request.server_port}"
-    server_name, _, port = host.partition(":")
-    port = port or str(request.server_port)
-    full_path = request.script_name + request.path + (f"?{request.query}" if request.query else "")
-    env: dict[str, str | bytes] = {
-        "AUTH_TYPE": "",
-        "CONTENT_LENGTH": str(len(request.body)),
-        "CONTENT_TYPE": request.header("content-type") or "",
-        "GATEWAY_INTERFACE": "CGI/1.1",
-        "PATH_INFO": path_info,
-        "PATH_TRANSLATED": path_info,
-        "QUERY_STRING": request.query,
-        "REMOTE_ADDR": request.remote_addr,
-        "REMOTE_HOST": request.remote_addr,
-        "REMOTE_USER": "",
-        "REQUEST_METHOD": request.method,
-        "SCRIPT_NAME": request.script_name,
-        "SERVER_NAME": server_name,
-        "SERVER_PORT": port,
-        "SERVER_PROTOCOL": request.protocol,
-        "SERVER_SOFTWARE": SERVER_SOFTWARE,
-        "X_FULL_URL": f"{request.scheme}://{host}{full_path}",
-        "X_MATCHED_ROUTE": f"{request.script_name}/...",
-        "X_RAW_PATH_INFO": request.path,
-    }
-    for name, value in _guest_headers(request, grants):
-        key = "HTTP_" + name.upper().replace("-", "_")
-        previous = env.get(key)
-        separator = "; " if key == "HTTP_COOKIE" else ", "
-        env[key] = value if previous is None else f"{previous!s}{separator}{value}"
-    return env
-
-
-def _guest_headers(request: Request, grants: Grants) -> list[tuple[str, str]]:
-    withheld = _WITHHELD_HEADERS - ({"authorization"} if grants.authorization else set())
-    # Names with "_" would collide with their "-" twin once upper-snaked: drop them, as nginx does.
-    return [
-        (name, value)
-        for name, value in request.headers
-        if name.lower() not in withheld and _ENV_HEADER_NAME.fullmatch(name) and "\0" not in value
-    ]
-
-
 def parse_output(stdout: bytes) -> Response:
     """Decode CGI output: header lines, a blank line (LF or CRLF), then the body, bytes exact.
 
@@ -131,38 +163,37 @@ def parse_output(stdout: bytes) -> Response:
     headers, body = _split_header_block(stdout)
     status: int | None = None
     kept: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for line in headers:
         name, value = _parse_header_line(line)
-        if name.lower() == "status":
+        lowered = name.lower()
+        if lowered == "status":
             status = _parse_status(value)
         else:
             kept.append((name, value))
-    names = {name.lower() for name, _ in kept}
-    if status is None and not names & {"content-type", "location"}:
+            seen.add(lowered)
+    if status is None and seen.isdisjoint(_ANSWER_HEADERS):
         raise BadGuestOutput("guest output has no Content-Type, Status or Location header")
     if status is None:
-        status = 302 if "location" in names else 200
+        status = 302 if "location" in seen else 200
     if status in _NO_BODY_STATUSES:
         body = b""
     return Response(status, tuple(kept), body)
 
 
 def _split_header_block(stdout: bytes) -> tuple[list[bytes], bytes]:
-    lines: list[bytes] = []
-    position = 0
-    while True:
-        end = stdout.find(b"\n", position)
-        if end < 0:
-            raise BadGuestOutput("guest output has no header block: expected header lines, a blank line, then the body")
-        line = stdout[position:end]
-        position = end + 1
-        if line.endswith(b"\r"):
-            line = line[:-1]
-        if not line:
-            if not lines:
-                raise BadGuestOutput("guest output starts with a blank line: expected header lines first")
-            return lines, stdout[position:]
-        lines.append(line)
+    # The block ends at the first blank line: an LF, or a CRLF, right after a line's LF.
+    if stdout.startswith((b"\n", b"\r\n")):
+        raise BadGuestOutput("guest output starts with a blank line: expected header lines first")
+    end, length = stdout.find(b"\n\n"), 2
+    # A CRLF blank line counts only before the first LF one.
+    crlf = stdout.find(b"\n\r\n", 0, len(stdout) if end < 0 else end + 2)
+    if crlf >= 0:
+        end, length = crlf, 3
+    if end < 0:
+        raise BadGuestOutput("guest output has no header block: expected header lines, a blank line, then the body")
+    lines = stdout[:end].split(b"\n")
+    return [line[:-1] if line.endswith(b"\r") else line for line in lines], stdout[end + length :]
 
 
 def _parse_header_line(line: bytes) -> tuple[str, str]:
@@ -170,7 +201,7 @@ def _parse_header_line(line: bytes) -> tuple[str, str]:
     if not colon or not _HEADER_NAME.fullmatch(name):
         raise BadGuestOutput(f"guest output has a malformed header line: {line[:80]!r}")
     value = value.strip(b" \t")
-    if any((byte < 0x20 and byte != 0x09) or byte == 0x7F for byte in value):
+    if _CONTROL_BYTE.search(value):
         raise BadGuestOutput(f"guest header {name.decode()} has a control character (CR/LF injection?)")
     return name.decode("ascii"), value.decode("latin-1")
 

@@ -32,6 +32,7 @@ from portable_fn.config import spec_from_config
 from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Request, status_line
 from portable_fn.providers import Emulation
+from portable_fn.serving.options import HEADER_TIMEOUT, KEEP_ALIVE, QUEUE_TIMEOUT, ServerOptions
 from portable_fn.values import replace
 
 # The function_options that --config replaces (the cache options still apply beside it).
@@ -53,7 +54,28 @@ EVENT_INVOKERS = REGISTRY.event_invokers()
 @click.option("--host", envvar="HOST", default="127.0.0.1", show_default=True)
 @click.option("--port", envvar="PORT", type=click.IntRange(0, 65535), default=8080, show_default=True)
 @click.option("--workers", type=click.IntRange(1), default=None, help="Processes [default: CPU count].")
-@click.option("--threads", type=click.IntRange(1), default=2, show_default=True, help="Threads per process.")
+@click.option("--threads", type=click.IntRange(1), default=2, show_default=True, help="Guest slots per process.")
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=HEADER_TIMEOUT,
+    show_default=True,
+    help="Seconds a client has to send a request's headers before its connection is closed.",
+)
+@click.option(
+    "--keep-alive",
+    type=click.FloatRange(0, min_open=True),
+    default=KEEP_ALIVE,
+    show_default=True,
+    help="Seconds an idle kept-alive connection stays open.",
+)
+@click.option(
+    "--queue-timeout",
+    type=click.FloatRange(0),
+    default=QUEUE_TIMEOUT,
+    show_default=True,
+    help="Seconds a request waits for a free guest slot before it is answered 503 with Retry-After.",
+)
 @click.option(
     "--emulate",
     type=ProviderChoice(["none", *EMULATIONS]),
@@ -70,6 +92,9 @@ def serve(
     port: int,
     workers: int | None,
     threads: int,
+    header_timeout: float,
+    keep_alive: float,
+    queue_timeout: float,
     emulate: str,
     config: Path | None,
     **options: Any,
@@ -78,7 +103,6 @@ def serve(
 
     Guest stderr lines and one access line per request are shown unless --quiet.
     """
-    from portable_fn.server import ServerOptions
     from portable_fn.server import serve as run_server
 
     quiet = options.pop("quiet")
@@ -92,6 +116,9 @@ def serve(
         port=port,
         workers=workers or (os.cpu_count() or 1),
         threads=threads,
+        header_timeout=header_timeout,
+        keep_alive=keep_alive,
+        queue_timeout=queue_timeout,
         access_log=not quiet,
         listener_fd=listener.fileno(),
     )
@@ -115,7 +142,7 @@ def _spec_from_config(config: Path, artifact: Path | None, options: dict[str, An
     if conflicting:
         raise click.UsageError(f"--config names the artifact, limits and grants: drop {', '.join(conflicting)}")
     with reported_errors():
-        spec = spec_from_config(config)
+        spec = spec_from_config(config, provider_tables=REGISTRY.config_tables())
     if options["no_cache"]:
         return replace(spec, cache_dir=None, precompiled=None)
     return spec if spec.cache_dir else replace(spec, cache_dir=options["cache_dir"] or default_cache_dir())
@@ -129,7 +156,7 @@ def emulator(mode: str) -> Emulation:
         return load()
 
 
-# gunicorn's default backlog.
+# As many connections as the kernel may queue before the workers accept them.
 LISTEN_BACKLOG = 2048
 
 
@@ -142,7 +169,7 @@ def listen(host: str, port: int) -> socket.socket:
     the address printed is the one the OS chose. The server's workers inherit it across fork."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no conflict
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no conflict
     try:
         listener.bind((host, port))
     except OSError as exc:
@@ -205,7 +232,7 @@ def _cache_listing(cache: Path) -> dict[Path, int]:
     type=click.Path(file_okay=False, path_type=Path),
     envvar="PORTABLE_FN_TOOLCHAIN_DIR",
     default=None,
-    help="Where npm installs the WASI WIT files [default: ~/.cache/portable_fn/toolchain].",
+    help="Where the WASI WIT files (from npm) are kept [default: ~/.cache/portable_fn/toolchain].",
 )
 def build(app_dir: Path, output: Path, toolchain_dir: Path | None) -> None:
     """Build APP_DIR/app.py (a WSGI app named `app`, plus requirements.txt) into one .wasm component."""

@@ -14,7 +14,7 @@ from typing import NoReturn
 import click
 
 from portable_fn.providers import ENTRY_POINT_GROUP, Emulation, EventInvoker, Provider
-from portable_fn.schema import Schema
+from portable_fn.schema import CORE_KEYS, CORE_TABLES, Schema
 from portable_fn.values import frozen
 
 # Said when no provider is registered: the installed metadata predates the entry points.
@@ -74,6 +74,10 @@ def _load(entry_point: importlib.metadata.EntryPoint) -> Provider | None:
         return None
     if not isinstance(loaded, Provider):
         _warn(f"provider entry point {entry_point.name} = {entry_point.value} is not a portable_fn Provider")
+        return None
+    if loaded.name in CORE_KEYS or loaded.name in CORE_TABLES:
+        # Its [NAME] table would be the core's, checked by the core schema instead of its own.
+        _warn(f"provider entry point {entry_point.name} = {entry_point.value} takes the core key {loaded.name!r}")
         return None
     return loaded
 

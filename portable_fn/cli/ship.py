@@ -11,7 +11,7 @@ import click
 
 from portable_fn.cli.registry import REGISTRY, REINSTALL
 from portable_fn.cli.root import F, config_option, main, reported_errors
-from portable_fn.providers import PackageOption, Provider
+from portable_fn.providers import PackageJob, PackageOption, Provider
 
 
 def _package_options(command: F) -> F:
@@ -36,7 +36,9 @@ def package_command(provider: Provider) -> click.Command:
     def run(artifact: Path, config: Path | None, out: Path, **options: Any) -> None:
         click.echo(f"packaging {artifact.name} for {provider.name} into {out} ...", err=True)
         with reported_errors():
-            bundle = provider.build_bundle(artifact, config, out, options, lambda line: click.echo(line, err=True))
+            tables = REGISTRY.config_tables()  # a project file may hold every registered provider's table
+            job = PackageJob(artifact, config, out, options, tables, lambda line: click.echo(line, err=True))
+            bundle = provider.build_bundle(job)
         click.echo(f"wrote {bundle.directory}" + (f" and {bundle.archive}" if bundle.archive else ""), err=True)
         for line in bundle.instructions:
             click.echo(line)

@@ -11,6 +11,9 @@ _PAGE = 65536
 # The last stderr line of a Python component whose app raised MemoryError (wsgi_guest.py writes it):
 # memory.grow failing shows up there as a Python exception, not as a trap the host can see.
 MEMORY_EXHAUSTED_LINE = b"portable_fn: MemoryError: the app ran out of memory\n"
+# wasmtime's refusal to instantiate a memory whose declared minimum is past the store's cap; a
+# component's memory cannot be seen from the host, so its message is all there is to go on.
+_MINIMUM_PAST_CAP = "exceeds memory limits"
 
 
 def explain(
@@ -34,7 +37,7 @@ def explain(
         error = GuestTimeout("guest still running at its deadline")
     elif breach is OutputTooLarge:
         error = output_too_large(max_output)
-    elif memory_size + _PAGE > memory_bytes and _trap_code(exc) != wasmtime.TrapCode.STACK_OVERFLOW:
+    elif _is_memory_cap(exc, memory_size, memory_bytes):
         error = memory_limit_exceeded(memory_bytes, first_line(exc))
     else:
         error = GuestTrap(f"guest trapped: {first_line(exc)}")
@@ -47,6 +50,25 @@ def explain_exit(failure: GuestError | None, stderr: bytes, memory_bytes: int) -
     if isinstance(failure, GuestExit) and stderr.endswith(MEMORY_EXHAUSTED_LINE):
         return memory_limit_exceeded(memory_bytes, "MemoryError")
     return failure
+
+
+def _is_memory_cap(exc: wasmtime.WasmtimeError | wasmtime.Trap, memory_size: int, memory_bytes: int) -> bool:
+    """Whether the run stopped at the memory cap: a trap with no room left to grow, or a memory
+    whose declared minimum the cap refused at instantiation."""
+    if _MINIMUM_PAST_CAP in str(exc):
+        return True
+    return memory_size + _PAGE > memory_bytes and _trap_code(exc) != wasmtime.TrapCode.STACK_OVERFLOW
+
+
+def outcome(failure: GuestError | None, stdout: bytes | None, stderr: bytes, limits: tuple[int, int]) -> bytes:
+    """A run's stdout, or its typed failure raised; ``limits`` is (memory cap, output cap) in bytes."""
+    memory_bytes, max_output = limits
+    failure = explain_exit(failure, stderr, memory_bytes)
+    if failure is not None:
+        raise failure
+    if stdout is None:
+        raise output_too_large(max_output)
+    return stdout
 
 
 def memory_limit_exceeded(memory_bytes: int, cause: str) -> MemoryLimitExceeded:

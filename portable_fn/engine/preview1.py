@@ -26,6 +26,7 @@ from collections.abc import Callable
 import wasmtime
 from wasmtime import _ffi as ffi
 
+from portable_fn.engine import native
 from portable_fn.engine.runs import Runs
 from portable_fn.errors import GuestTimeout, OutputTooLarge
 
@@ -39,7 +40,6 @@ _EVENT = struct.Struct("<QHB5xQH6x")  # userdata, error, type, nbytes, flags
 _IOVEC = struct.Struct("<II")
 _U32 = struct.Struct("<I")
 _U32_MASK = 0xFFFFFFFF
-_EXTERN_MEMORY = ffi.WASMTIME_EXTERN_MEMORY.value
 
 
 class _Memory:
@@ -50,12 +50,13 @@ class _Memory:
     def __init__(self, caller: ctypes._Pointer[ffi.wasmtime_caller_t]) -> None:
         item = ffi.wasmtime_extern_t()
         self.base, self.size = 0, 0
-        found = ffi.wasmtime_caller_export_get(caller, b"memory", 6, ctypes.byref(item))
+        found = native.caller_export_get(caller, b"memory", 6, ctypes.byref(item))
         # ctypes reads the c_uint8 `kind` field as a plain int, which the stubs do not know.
-        if found and item.kind == _EXTERN_MEMORY:  # type: ignore[comparison-overlap]
-            context = ffi.wasmtime_caller_context(caller)
-            self.base = ctypes.addressof(ffi.wasmtime_memory_data(context, ctypes.byref(item.of.memory)).contents)
-            self.size = ffi.wasmtime_memory_data_size(context, ctypes.byref(item.of.memory))
+        if found and item.kind == native.EXTERN_MEMORY:  # type: ignore[comparison-overlap]
+            context = native.caller_context(caller)
+            memory = ctypes.addressof(item) + native.EXTERN_ITEM_OFFSET
+            self.base = native.memory_data(context, memory) or 0
+            self.size = native.memory_data_size(context, memory)
 
     def holds(self, pointer: int, length: int) -> bool:
         return pointer + length <= self.size
@@ -103,9 +104,14 @@ def _call(
     An exception here is our bug: it is logged with its traceback and ends the run as a trap,
     never a success code handed to the guest (ctypes would swallow it and return 0).
     """
-    first, second, third, fourth = (values[index].i32 & _U32_MASK for index in range(4))
+    arguments = (
+        values[0].i32 & _U32_MASK,
+        values[1].i32 & _U32_MASK,
+        values[2].i32 & _U32_MASK,
+        values[3].i32 & _U32_MASK,
+    )
     try:
-        errno = function(runs, _Memory(caller), (first, second, third, fourth))
+        errno = function(runs, _Memory(caller), arguments)
     except Exception:
         _log.exception("portable_fn bug in the WASI shim %s", function.__name__)
         errno = None

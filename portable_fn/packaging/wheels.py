@@ -14,7 +14,7 @@ from portable_fn.packaging.layout import Staging
 from portable_fn.types import Report
 
 PLATFORMS = {"x86_64": "manylinux2014_x86_64", "aarch64": "manylinux2014_aarch64"}
-# What the Lambda entry point imports beyond the standard library (click, gunicorn: CLI/server only).
+# What the Lambda entry point imports beyond the standard library (click, uvicorn: CLI/server only).
 RUNTIME_REQUIREMENTS = ("wasmtime",)
 
 

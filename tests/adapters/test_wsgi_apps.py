@@ -1,5 +1,6 @@
-"""Every WSGI app (the local one and each provider emulator) builds its Request through one bridge,
-so a request each must refuse is refused alike, in process, before any server could intervene."""
+"""Every provider emulator's WSGI app builds its Request through one bridge, so a request each must
+refuse is refused alike, in process, before any server could intervene. (The plain path is ASGI:
+tests/portable_fn/test_serving_apps.py.)"""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from adapters.aws_lambda.emulate import build_app as aws_app
 from adapters.azure_functions.emulate import build_app as azure_app
 from adapters.gcp_functions.emulate import build_app as gcp_app
 from portable_fn import FunctionSpec
-from portable_fn.server import build_app as local_app
 from portable_fn.types import WSGIApp, WSGIEnviron
 from tests.conftest import SAMPLE_CACHE, sample_path
 
@@ -22,7 +22,6 @@ SPEC = FunctionSpec(sample_path("echo-c"), cache_dir=SAMPLE_CACHE)
 @pytest.fixture(
     scope="module",
     params=[
-        pytest.param((local_app, "/"), id="none"),
         pytest.param((lambda spec: aws_app(spec, "aws-http"), "/"), id="aws-http"),
         pytest.param((azure_app, "/api/"), id="azure"),
         pytest.param((gcp_app, "/"), id="gcp"),

@@ -63,6 +63,20 @@ def test_installed_toolchain_provides_the_wasi_cli_world() -> None:
     assert "world command" in (wit / "wasi-cli" / "package.wit").read_text(encoding="utf-8")
 
 
+def test_fetching_the_wit_files_leaves_the_toolchain_projects_files_as_they_were(tmp_path: Path) -> None:
+    # samples/js as a fresh checkout has it (no node_modules): its tracked manifest and lockfile stay byte-exact.
+    project = tmp_path / "js"
+    project.mkdir()
+    tracked = {name: (TOOLCHAIN / name).read_bytes() for name in ("package.json", "package-lock.json")}
+    for name, data in tracked.items():
+        (project / name).write_bytes(data)
+    wit = wasi_wit_dir(project, lambda _line: None)
+    assert "world command" in (wit / "wasi-cli" / "package.wit").read_text(encoding="utf-8")
+    assert {name: (project / name).read_bytes() for name in tracked} == tracked
+    assert sorted(path.name for path in project.iterdir()) == ["jco-1.35.0", "package-lock.json", "package.json"]
+    assert wasi_wit_dir(project, lambda line: pytest.fail(f"fetched again: {line}")) == wit
+
+
 def test_app_failing_at_import_is_a_build_error_with_its_traceback(tmp_path: Path) -> None:
     app_dir = write_app(tmp_path / "broken", "import no_such_module_here\napp = None\n")
     with pytest.raises(BuildError, match="componentize-py failed") as caught:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.aws_lambda import settings as aws
 from portable_fn import ConfigError, Limits, Request, lazy_function, locate_config, read_config, spec_from_config
 from portable_fn.config import limits_from_table
 from portable_fn.types import MIB
@@ -81,7 +82,7 @@ authorization = true
 )
 def test_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        spec_from_config(write(tmp_path, text), environ={})
+        spec_from_config(write(tmp_path, text), environ={}, provider_tables=aws.OWN_TABLES)
 
 
 @pytest.mark.parametrize(

@@ -141,6 +141,23 @@ OUT_OF_BOUNDS_MODULE = f"""(module {OUT_OF_BOUNDS_LOAD}
   (func (export "_start") (drop (call 0))))"""
 
 
+BIG_MEMORY_COMPONENT = """(component
+  (core module $m (memory 40) (func (export "run") (result i32) (i32.const 0)))
+  (core instance $i (instantiate $m))
+  (func $run (result (result)) (canon lift (core func $i "run")))
+  (instance $run-instance (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $run-instance)))"""
+
+
+def test_a_component_whose_memory_minimum_is_past_the_cap_is_memory_limit_exceeded(tmp_path: Path) -> None:
+    component = tmp_path / "bigmemory.wasm"
+    component.write_bytes(wasmtime.wat2wasm(BIG_MEMORY_COMPONENT))
+    with Function.load(component, limits=Limits(memory_bytes=1024 * 1024)) as function:
+        with pytest.raises(MemoryLimitExceeded, match="memory cap of 1048576 bytes: memory minimum size of 40 pages"):
+            function.call(request())
+        assert function.handle(request()).status == 500
+
+
 def test_a_component_trap_reads_like_the_same_trap_in_a_module(tmp_path: Path) -> None:
     component, module = tmp_path / "oob.wasm", tmp_path / "oob.wat"
     component.write_bytes(wasmtime.wat2wasm(OUT_OF_BOUNDS_COMPONENT))

@@ -191,3 +191,27 @@ def test_a_capped_run_holds_no_more_than_its_cap_plus_1mib(query_text: str, stat
     result = json.loads(measured.stdout.splitlines()[-1])
     assert result["status"] == status
     assert result["held"] <= 4 * 1024 * 1024 + 1024 * 1024
+
+
+BIG_MEMORY_RUN = """
+import sys
+from portable_fn import Function, Limits, MemoryLimitExceeded, Request
+with Function.load(sys.argv[1], limits=Limits(memory_bytes=1024 * 1024)) as function:
+    try:
+        function.call(Request())
+    except MemoryLimitExceeded as exc:
+        print("refused:", exc)
+    print("then:", function.handle(Request()).status)
+"""
+
+
+def test_a_module_whose_memory_minimum_is_past_the_cap_is_memory_limit_exceeded(tmp_path: Path) -> None:
+    # In a child: reading the memory of an instance that was never made used to abort the process.
+    module = tmp_path / "bigmemory.wat"
+    module.write_text('(module (memory (export "memory") 40) (func (export "_start")))')
+    done = subprocess.run(
+        [sys.executable, "-c", BIG_MEMORY_RUN, str(module)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "refused: guest trapped at the memory cap of 1048576 bytes: memory minimum size of 40 pages" in done.stdout
+    assert "then: 500" in done.stdout

@@ -66,6 +66,30 @@ def test_close_stops_the_ticker_and_a_closed_function_refuses_calls() -> None:
     assert "after close: this Function is closed" in output
 
 
+def test_a_forked_child_runs_its_own_ticker_so_deadlines_hold_there() -> None:
+    # The parent's ticker thread does not survive fork(): without a new one, a loop would never stop.
+    output = run_child(
+        """
+        import os, sys, time
+        from portable_fn import Function, Limits, Request
+
+        looping = Function.load(sys.argv[1], limits=Limits(timeout_seconds=0.5))
+        print("parent:", Function.load(sys.argv[2]).handle(Request()).status, flush=True)
+        child = os.fork()
+        if child == 0:
+            started = time.monotonic()
+            status = looping.handle(Request()).status
+            print("child:", status, time.monotonic() - started < 5, flush=True)
+            os._exit(0)
+        os.waitpid(child, 0)
+        """,
+        str(sample_path("loop-wat")),
+        str(sample_path("hello-c")),
+    )
+    assert "parent: 200" in output
+    assert "child: 504 True" in output
+
+
 def test_a_thousand_loads_in_one_process_work() -> None:
     output = run_child(
         """

@@ -13,6 +13,7 @@ from portable_fn import (
     ArtifactError,
     BadGuestOutput,
     BodyTooLarge,
+    ConfigError,
     Function,
     Grants,
     GuestExit,
@@ -96,11 +97,36 @@ def test_guest_sees_no_host_environment(load_sample: LoadSample, monkeypatch: py
     assert "PATH" not in env and "HOME" not in env
 
 
+def test_a_nul_in_one_value_ends_that_value_and_leaves_every_other_intact(load_sample: LoadSample) -> None:
+    # argv and the environment reach wasmtime as C strings: the NUL ends its own string, nothing else.
+    request = Request(query="a=1\0hidden&b=2", headers=(("X-Before", "x"), ("X-After", "y")))
+    env, argv, _ = parse_echo(load_sample("echo-c").call(request).body)
+    assert env["QUERY_STRING"] == "a=1"
+    assert argv == ["/", "a=1", "b=2"]
+    assert (env["HTTP_X_BEFORE"], env["HTTP_X_AFTER"], env["X_RAW_PATH_INFO"]) == ("x", "y", "/")
+
+
+def test_requests_with_different_headers_each_see_exactly_their_own(load_sample: LoadSample) -> None:
+    echo = load_sample("echo-c")
+    first, second = Request(headers=(("X-One", "1"),)), Request(headers=(("X-Two", "2"), ("X-Three", "3")))
+    for request in (first, second, first, second):
+        env, _, _ = parse_echo(echo.call(request).body)
+        assert {name: value for name, value in env.items() if name.startswith("HTTP_")} == {
+            f"HTTP_{name.upper().replace('-', '_')}": value for name, value in request.headers
+        }
+
+
 def test_granted_env_vars_reach_the_guest_but_request_vars_win() -> None:
     grants = Grants(env=(("GREETING", "hi"), ("REQUEST_METHOD", "SPOOFED")))
     env, _, _ = parse_echo(Function.load(sample_path("echo-c"), grants=grants).call(Request(method="PUT")).body)
     assert env["GREETING"] == "hi"
     assert env["REQUEST_METHOD"] == "PUT"
+
+
+def test_a_granted_value_no_byte_string_can_carry_is_a_config_error_at_load() -> None:
+    # It used to load, then answer every request 400, as if each client had sent bad text.
+    with pytest.raises(ConfigError, match="granted env var text is not valid Unicode"):
+        Function.load(sample_path("hello-c"), grants=Grants(env=(("GREETING", "caf\ud800"),)))
 
 
 def test_guest_cannot_read_host_files_without_a_grant(load_sample: LoadSample, tmp_path: Path) -> None:
@@ -172,6 +198,10 @@ def test_wat_text_loads_as_a_module(tmp_path: Path) -> None:
         pytest.param(b"\0asm\x01\0\0\0garbage", "not a valid WebAssembly", id="corrupt-binary"),
         pytest.param(b"(module)", "no `_start`", id="not-a-command"),
         pytest.param(b'(module (import "env" "f" (func)) (func (export "_start")))', "imports", id="unknown-import"),
+        # It used to load, and its first request crashed the process (a call through a global's handle).
+        pytest.param(
+            b'(module (global (export "_start") i32 (i32.const 0)))', "no `_start` function", id="start-global"
+        ),
     ],
 )
 def test_broken_artifacts_raise_artifact_error(tmp_path: Path, content: bytes, message: str) -> None:

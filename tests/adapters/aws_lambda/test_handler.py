@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from adapters.aws_lambda.handler import http_options
+from adapters.aws_lambda.settings import OWN_TABLES
 from benchmarks.lambda_runtime import RuntimeApi
 from portable_fn import ConfigError, read_config
 from tests.adapters.aws_lambda.test_dispatch import EVENTS, read_event
@@ -131,13 +132,21 @@ def test_remaining_time_caps_the_guest_deadline(tmp_path: Path, shared_events: P
         assert (kind, result["statusCode"]) == ("response", 504)
 
 
+def test_another_providers_table_fails_the_invocation_naming_it(tmp_path: Path, shared_events: Path) -> None:
+    # A project file handed to Lambda: the entry point knows only the [aws] table, never the registry.
+    with lambda_runtime(tmp_path, "hello-c", extra='[aws]\nmemory_mb = 1024\n[gcp]\nregion = "x"\n') as runtime:
+        kind, result = runtime.api.invoke(read_event(shared_events / "aws" / "function-url-get.json"))
+    assert (kind, result["errorType"]) == ("error", "ConfigError")
+    assert result["errorMessage"].endswith("unknown config table [gcp]; known tables: [aws], [grants], [limits]")
+
+
 def test_text_mime_types_come_from_the_aws_table(tmp_path: Path) -> None:
     config = tmp_path / "portable-fn.toml"
     config.write_text('artifact = "x.wasm"\n[aws]\ntext_mime_types = ["Application/Octet-Stream"]\n')
-    assert http_options(read_config(config)).text_mime_types == ("application/octet-stream",)
+    assert http_options(read_config(config, OWN_TABLES)).text_mime_types == ("application/octet-stream",)
     config.write_text('artifact = "x.wasm"\n[aws]\ntext_mime_types = "text/"\n')
     with pytest.raises(ConfigError, match=r"aws\.text_mime_types"):
-        http_options(read_config(config))
+        http_options(read_config(config, OWN_TABLES))
 
 
 def test_the_lambda_import_path_loads_no_other_provider_or_server_library() -> None:

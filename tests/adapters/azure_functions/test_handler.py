@@ -143,6 +143,16 @@ def test_missing_artifact_is_a_500_not_a_crash(tmp_path: Path, caplog: pytest.Lo
     assert "missing.wasm" in caplog.text
 
 
+def test_another_providers_table_is_refused_by_name_and_answered_500(
+    make_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A project file handed to the function app: the entry point knows only its own provider's table.
+    app = make_app(azure='auth_level = "anonymous"\n[gcp]\nregion = "europe-west1"')
+    response = call_http(app, func.HttpRequest(method="GET", url="https://h/api/", body=b""))
+    assert response.status_code == 500
+    assert "unknown config table [gcp]; known tables: [azure], [grants], [limits]" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("forwarded_for", "address"),
     [

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from portable_fn import BadGuestOutput, Grants, Request, RequestError
-from portable_fn.abi.wagi import parse_output, to_invocation
+from portable_fn.abi.wagi import Gateway, parse_output
 
 
 def environment(request: Request, grants: Grants | None = None) -> dict[bytes, bytes]:
-    return dict(to_invocation(request, grants or Grants()).env)
+    return dict(Gateway(grants or Grants()).invocation(request).env)
 
 
 def test_every_cgi_variable_is_set_even_without_body() -> None:
@@ -34,7 +34,7 @@ def test_path_info_is_decoded_and_the_raw_path_kept() -> None:
 def test_bytes_that_are_not_utf8_become_replacement_characters_and_nothing_is_dropped() -> None:
     # wasmtime drops a non-UTF-8 value and every variable after it; the exact bytes stay in X_RAW_PATH_INFO.
     request = Request(path="/%FF%FE", query="q=%FF&\udcff", headers=(("X-Bad", "caf\udce9"), ("X-After", "ok")))
-    invocation = to_invocation(request, Grants())
+    invocation = Gateway(Grants()).invocation(request)
     env = dict(invocation.env)
     assert env[b"PATH_INFO"] == "/\ufffd\ufffd".encode()
     assert env[b"X_RAW_PATH_INFO"] == b"/%FF%FE"
@@ -46,11 +46,11 @@ def test_bytes_that_are_not_utf8_become_replacement_characters_and_nothing_is_dr
 
 def test_nul_in_path_is_a_request_error() -> None:
     with pytest.raises(RequestError, match="NUL"):
-        to_invocation(Request(path="/a%00b"), Grants())
+        Gateway(Grants()).invocation(Request(path="/a%00b"))
 
 
 def test_argv_is_script_name_then_undecoded_query_items() -> None:
-    invocation = to_invocation(Request(query="a=1&b=%20&c", script_name="/api"), Grants())
+    invocation = Gateway(Grants()).invocation(Request(query="a=1&b=%20&c", script_name="/api"))
     assert list(invocation.argv) == [b"/api", b"a=1", b"b=%20", b"c"]
     assert environment(Request(script_name="/api"))[b"X_MATCHED_ROUTE"] == b"/api/..."
 
@@ -83,6 +83,14 @@ def test_header_names_with_underscores_are_dropped_so_they_cannot_spoof_their_da
     assert env[b"HTTP_X_FORWARDED_FOR"] == b"1.2.3.4"
 
 
+def test_header_names_are_remembered_up_to_a_bound_and_each_still_maps_right() -> None:
+    gateway = Gateway(Grants())
+    for index in range(2000):
+        env = dict(gateway.invocation(Request(headers=((f"X-Name-{index}", "v"), ("Connection", "close")))).env)
+        assert env[f"HTTP_X_NAME_{index}".encode()] == b"v" and b"HTTP_CONNECTION" not in env
+    assert gateway._env_key.cache_info().currsize <= 512
+
+
 def test_server_name_and_port_come_from_the_host_header() -> None:
     env = environment(Request(headers=(("Host", "example.com:8443"),), scheme="https", query="q=1"))
     assert (env[b"SERVER_NAME"], env[b"SERVER_PORT"]) == (b"example.com", b"8443")
@@ -96,6 +104,18 @@ def test_output_with_lf_or_crlf_keeps_the_body_bytes_exact(separator: bytes) -> 
     assert response.status == 200
     assert response.headers == (("Content-Type", "text/plain"),)
     assert response.body == body
+
+
+@pytest.mark.parametrize(
+    ("output", "body"),
+    [
+        pytest.param(b"Content-Type: a\n\r\n\nbody", b"\nbody", id="crlf-blank-then-lf"),
+        pytest.param(b"Content-Type: a\n\n\r\nbody", b"\r\nbody", id="lf-blank-then-crlf"),
+        pytest.param(b"Content-Type: a\r\nX: b\n\r\n", b"", id="mixed-endings"),
+    ],
+)
+def test_the_first_blank_line_ends_the_headers_whichever_its_ending(output: bytes, body: bytes) -> None:
+    assert parse_output(output).body == body
 
 
 def test_repeated_headers_are_kept_in_order() -> None:
@@ -150,4 +170,4 @@ def test_no_content_statuses_drop_the_body_the_guest_wrote(status: int) -> None:
 )
 def test_lone_surrogates_from_a_json_event_are_a_request_error(request_: Request) -> None:
     with pytest.raises(RequestError, match="is not valid Unicode"):
-        to_invocation(request_, Grants())
+        Gateway(Grants()).invocation(request_)

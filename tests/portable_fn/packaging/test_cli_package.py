@@ -8,12 +8,18 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from adapters.aws_lambda import settings as aws
+from adapters.azure_functions import settings as azure
+from adapters.gcp_functions import settings as gcp
+from portable_fn import lazy_function
 from portable_fn.cli import main
+from portable_fn.schema import NO_PROVIDERS, Schema
 from tests.conftest import ROOT, sample_path
 
 
@@ -65,6 +71,45 @@ def test_package_with_default_options_from_the_project_folder(tmp_path: Path, pr
     assert not (bundle / "dist").exists()
     if archive is not None:
         assert zipfile.ZipFile(tmp_path / "dist" / archive).getinfo(staged["precompiled"]).file_size > 0
+
+
+# A user's project file: a grant, and a table for every built-in provider.
+EVERY_TABLE = """name = "app"
+artifact = "app.wasm"
+[grants]
+network = true
+env = ["UPSTREAM_URL"]
+[aws]
+memory_mb = 1024
+[azure]
+auth_level = "anonymous"
+[gcp]
+region = "europe-west1"
+[container]
+workers = 1
+"""
+# The provider tables each bundle's entry point knows: its own; the image's ``serve`` finds no provider.
+ENTRY_TABLES: dict[str, Mapping[str, Schema]] = {
+    "aws": aws.OWN_TABLES,
+    "azure": azure.OWN_TABLES,
+    "gcp": gcp.OWN_TABLES,
+    "container": NO_PROVIDERS,
+}
+
+
+@pytest.mark.parametrize("provider", sorted(ENTRY_TABLES))
+def test_package_keeps_the_grants_and_only_its_own_table(tmp_path: Path, provider: str) -> None:
+    shutil.copy(sample_path("hello-c"), tmp_path / "app.wasm")
+    (tmp_path / "portable-fn.toml").write_text(EVERY_TABLE)
+    result = run_cli(tmp_path, "package", provider, "app.wasm", "-c", "portable-fn.toml")
+    assert result.returncode == 0, result.stderr
+    config = tmp_path / "dist" / "bundle" / "portable-fn.toml"
+    staged = tomllib.loads(config.read_text())
+    assert staged["grants"] == {"network": True, "env": ["UPSTREAM_URL"]}
+    assert set(staged) - {"name", "artifact", "cache_dir", "precompiled", "grants"} == set(ENTRY_TABLES[provider])
+    # What the bundle's entry point loads, reading its config as it does (lazy_function, its own tables).
+    with lazy_function(config, {"UPSTREAM_URL": "http://127.0.0.1:9"}, ENTRY_TABLES[provider])() as function:
+        assert function.grants.network and function.grants.env == (("UPSTREAM_URL", "http://127.0.0.1:9"),)
 
 
 @pytest.mark.parametrize(
