@@ -14,8 +14,9 @@ library and wasmtime: the difference is ours.
 Wall and CPU time (the child's user + system) are both reported: on a shared machine CPU time is the
 steadier of the two. Runs are interleaved so machine noise hits every variant alike; medians are reported.
 
-    python benchmarks/cold_start.py [--runs 15] [--large samples/out/echo-py.wasm] [--before CHECKOUT]
+    python benchmarks/cold_start.py [--runs 15] [--large samples/out/echo-py.wasm] [--before CHECKOUT] [--lambda-only]
     python benchmarks/cold_start.py --importtime     # the slowest imports of one hello-c cold start
+    python benchmarks/cold_start.py --import-cost [--before CHECKOUT]   # our import time alone, medians
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ def http(req):
 """,
     ),
 }
+# Our own import cost alone: what the handler module adds once wasmtime and the runtime client's modules are in.
+IMPORT_COST = (
+    "import sys, time, json, logging, re, typing, pathlib, wasmtime; sys.path.insert(0, '.');"
+    "start = time.perf_counter(); import lambda_function; print(time.perf_counter() - start)"
+)
 Sample = Callable[[], Timing]
 HELLO = ROOT / "samples/out/hello-c.wasm"
 
@@ -159,8 +165,8 @@ def lambda_folders(work: Path, large: Path) -> dict[str, Path]:
     return {"aws: import wasmtime": floor, "aws: hello-c": hello, f"aws: {large.stem}": big}
 
 
-def build_variants(work: Path, large: Path, before: Path | None) -> dict[str, tuple[str, Sample]]:
-    """Every variant: name -> (its floor's name, one timed sample)."""
+def build_variants(work: Path, large: Path, before: Path | None, providers: bool) -> dict[str, tuple[str, Sample]]:
+    """Every variant (the GCP and Azure ones if ``providers``): name -> (its floor's name, one timed sample)."""
     python, runtime = lambda_python(work)
     folders = lambda_folders(work, large)
     if before is not None:
@@ -168,7 +174,7 @@ def build_variants(work: Path, large: Path, before: Path | None) -> dict[str, tu
     variants: dict[str, tuple[str, Sample]] = {
         name: ("aws: import wasmtime", lambda_sample(python, folder, runtime)) for name, folder in folders.items()
     }
-    for provider, build in (("gcp", build_gcp), ("azure", build_azure)):
+    for provider, build in (("gcp", build_gcp), ("azure", build_azure)) if providers else ():
         entry, source = FLOOR_ENTRY[provider]
         floor_name = f"{provider}: library + import wasmtime"
         staged = build(HELLO, None, work / provider).directory
@@ -196,6 +202,21 @@ def print_import_times(work: Path, large: Path, top: int = 30) -> None:
         print(f"{int(row[1]) / 1000:8.1f} ms cumulative {int(row[0].split(':')[1]) / 1000:6.1f} ms self  {row[2]}")
 
 
+def print_import_costs(work: Path, large: Path, before: Path | None, runs: int) -> None:
+    """Median seconds to import the handler module in fresh interpreters, hello-c (and ``before``'s), interleaved."""
+    python, _ = lambda_python(work)
+    folders = {"hello-c": lambda_folders(work, large)["aws: hello-c"]}
+    if before is not None:
+        folders["hello-c, before"] = before_bundle(before, work)
+    seconds: dict[str, list[float]] = {name: [] for name in folders}
+    for _ in range(runs):
+        for name, folder in folders.items():
+            result = subprocess.run([python, "-c", IMPORT_COST], cwd=folder, capture_output=True, text=True, check=True)
+            seconds[name].append(float(result.stdout))
+    for name, samples in seconds.items():
+        print(f"import lambda_function, {name:<17}{statistics.median(samples) * 1000:>8.1f} ms median of {runs}")
+
+
 def unzip_bundle(bundle: Bundle, folder: Path) -> Path:
     """Unpack a built zip into ``folder``, as Lambda does."""
     assert bundle.archive is not None
@@ -209,13 +230,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--large", type=Path, default=ROOT / "samples/out/echo-py.wasm")
     parser.add_argument("--importtime", action="store_true", help="only list the slowest imports of hello-c")
+    parser.add_argument("--import-cost", action="store_true", help="only time importing the handler (after wasmtime)")
     parser.add_argument("--before", type=Path, help="a checkout (e.g. a worktree of main) to add a hello-c row from")
+    parser.add_argument("--lambda-only", action="store_true", help="skip the GCP and Azure rows (more runs per minute)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cold-start-") as scratch:
         if args.importtime:
             print_import_times(Path(scratch), args.large)
             return
-        variants = build_variants(Path(scratch), args.large, args.before)
+        if args.import_cost:
+            print_import_costs(Path(scratch), args.large, args.before, args.runs)
+            return
+        variants = build_variants(Path(scratch), args.large, args.before, not args.lambda_only)
         samples: dict[str, list[Timing]] = {name: [] for name in variants}
         for _, sample in variants.values():
             sample()  # warm the page cache once

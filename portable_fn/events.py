@@ -11,12 +11,12 @@ cold start imports nothing more than this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from portable_fn.errors import EventRejected, RequestError
 from portable_fn.function import Function
 from portable_fn.http import Request, Response
+from portable_fn.values import frozen
 
 SPEC_VERSION = "1.0"
 # Attributes the spec defines besides data; anything else is an extension.
@@ -25,7 +25,7 @@ _CONTEXT_ATTRIBUTES = ("id", "source", "type", "specversion", "time", "subject",
 _HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"%')
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CloudEvent:
     """One CloudEvents 1.0 event; ``data`` is the raw payload in ``datacontenttype``."""
 

@@ -6,7 +6,6 @@ import functools
 import logging
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from portable_fn.abi import wagi
@@ -15,6 +14,7 @@ from portable_fn.errors import BodyTooLarge, PortableFnError
 from portable_fn.http import Request, Response
 from portable_fn.limits import Grants, Limits
 from portable_fn.types import ArtifactKind
+from portable_fn.values import field, frozen
 
 _log = logging.getLogger("portable_fn.function")
 _guest_log = logging.getLogger("portable_fn.guest")
@@ -137,7 +137,7 @@ def default_cache_dir() -> Path:
     return Path(base) / "portable_fn"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FunctionSpec:
     """Everything needed to load a Function, picklable so server workers load it after forking."""
 

@@ -6,17 +6,16 @@ Bodies are bytes and headers are ordered ``(name, value)`` pairs, so repeated he
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import Protocol
 from urllib.parse import quote
 
 from portable_fn.errors import BodyTooLarge, RequestError
+from portable_fn.values import field, frozen
 
 Headers = tuple[tuple[str, str], ...]
-_STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
 # RFC 3986 pchar and '/' (unreserved and sub-delims, ':' and '@'): legal in a path as they are.
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
 # Headers the serving front end sets from the body it sends; a guest's copies would contradict it.
@@ -24,9 +23,19 @@ _CLEAN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~%-]*")
 SERVER_OWNED_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
+@functools.lru_cache(maxsize=1024)
 def status_line(status: int) -> str:
-    """``404 Not Found``-style status line; codes without a standard phrase get none."""
-    return _STATUS_LINES.get(status) or str(status)
+    """``404 Not Found``-style status line; codes without a standard phrase get none.
+
+    Looked up on first use of each code: a Lambda answer never needs one, and importing ``http``
+    and walking ``HTTPStatus`` at import would cost every cold start ~1 ms.
+    """
+    from http import HTTPStatus
+
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
 
 
 def is_chunked(transfer_encoding: str | None) -> bool:
@@ -110,7 +119,7 @@ class HeaderLookup:
         return first_header(self.headers, name)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Request(HeaderLookup):
     """One HTTP request as the guest will see it.
 
@@ -133,7 +142,7 @@ class Request(HeaderLookup):
     request_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Response(HeaderLookup):
     """One HTTP response as the guest produced it."""
 

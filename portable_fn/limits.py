@@ -9,13 +9,13 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from portable_fn.errors import ConfigError
 from portable_fn.types import MIB
+from portable_fn.values import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Limits:
     """Per-request resource caps, each enforced by the host, in host calls as well as in wasm code.
 
@@ -44,7 +44,7 @@ class Limits:
             raise ConfigError(f"Limits.timeout_seconds must be positive and finite, got {self.timeout_seconds!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DirGrant:
     """A host directory the guest may read at ``guest_path``; never writable."""
 
@@ -52,7 +52,7 @@ class DirGrant:
     guest_path: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Grants:
     """Explicit holes in the sandbox: named env vars, read-only dirs, the Authorization header, the network.
 

@@ -16,11 +16,11 @@ values and loaders.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from portable_fn.function import Function, FunctionSpec
+from portable_fn.values import field, frozen
 
 if TYPE_CHECKING:
     import click
@@ -38,7 +38,7 @@ EventInvoker = Callable[[Function, object], object]
 PackageOptionValue = str | Path | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Emulation:
     """How ``serve --emulate MODE`` runs: the app each worker builds, and the path prefix the provider
     serves under (``""`` when every path reaches the function)."""
@@ -47,7 +47,7 @@ class Emulation:
     url_prefix: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PackageOption:
     """One option of a provider's ``package`` subcommand: ``--NAME`` (``_`` written ``-``), also read
     from ``envvar``; ``build_bundle`` receives it under ``name``."""
@@ -58,7 +58,7 @@ class PackageOption:
     kind: Literal["text", "directory"] = "text"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PackageJob:
     """What ``package NAME`` hands the provider's bundler: the artifact, the project's config (or None: defaults),
     the output folder, the values of its own ``package_options`` (by name), every registered provider's config
@@ -142,7 +142,7 @@ def without_options(build: OptionlessBundler) -> Bundler:
     return lambda job: build(job.artifact, job.config, job.out, provider_tables=job.provider_tables, report=job.report)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Plugin:
     """A Provider made of plain values and loaders, which is all a provider package usually needs.
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from adapters.aws_lambda.bundle import HANDLER
 from adapters.aws_lambda.settings import NAME, TABLE
 from portable_fn import PortableFnError, provider_settings
+from portable_fn.values import field, frozen
 
 
 class DeployError(PortableFnError):
@@ -47,7 +47,7 @@ class LambdaClient(Protocol):
     def get_waiter(self, name: str) -> Any: ...
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Deployment:
     """What to deploy: the zip and the function's settings (the ``[aws]`` table)."""
 
@@ -63,7 +63,7 @@ class Deployment:
     region: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Deployed:
     """The outcome: the function's ARN, whether it was new, and its URL when one was asked for."""
 

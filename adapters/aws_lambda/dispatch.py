@@ -7,34 +7,44 @@ its own sequence of shapes (anything with ``name``, ``matches`` and ``invoke``: 
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from adapters.aws_lambda.alb import AlbMultiValue, AlbSingleValue
 from adapters.aws_lambda.apigateway import FunctionUrl, HttpApiV2, RestApiV1
-from adapters.aws_lambda.sources import S3, CloudWatchLogs, DynamoDbStream, EventBridge, Kinesis, Sns, Sqs
 from adapters.aws_lambda.types import HttpOptions, Invocation, LambdaContext, Result, Shape, UnknownEvent
 from portable_fn import EventRejected, Function, PortableFnError
 
 _log = logging.getLogger("adapters.aws_lambda")
 
-SHAPES: tuple[Shape, ...] = (
-    FunctionUrl(),
-    HttpApiV2(),
-    AlbMultiValue(),
-    AlbSingleValue(),
-    RestApiV1(),
-    Sqs(),
-    Sns(),
-    S3(),
-    DynamoDbStream(),
-    Kinesis(),
-    EventBridge(),
-    CloudWatchLogs(),
-)
+HTTP_SHAPES: tuple[Shape, ...] = (FunctionUrl(), HttpApiV2(), AlbMultiValue(), AlbSingleValue(), RestApiV1())
 
 
-def find_shape(event: object, shapes: Sequence[Shape] = SHAPES) -> Shape:
+@functools.cache
+def record_sources() -> tuple[Shape, ...]:
+    """The non-HTTP sources, imported on first use: with CloudEvents and the record helpers they cost
+    an HTTP cold start ~1 ms it never needs."""
+    from adapters.aws_lambda.sources import S3, CloudWatchLogs, DynamoDbStream, EventBridge, Kinesis, Sns, Sqs
+
+    return (Sqs(), Sns(), S3(), DynamoDbStream(), Kinesis(), EventBridge(), CloudWatchLogs())
+
+
+class ShapeOrder:
+    """Every shape in matching order: the HTTP shapes, then ``record_sources()``, loaded only when a
+    search gets past the HTTP shapes."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[Shape]:
+        yield from HTTP_SHAPES
+        yield from record_sources()
+
+
+SHAPES: Iterable[Shape] = ShapeOrder()
+
+
+def find_shape(event: object, shapes: Iterable[Shape] = SHAPES) -> Shape:
     """The first of ``shapes`` that matches ``event``. Raises UnknownEvent naming what was found."""
     if isinstance(event, dict):
         refuse_authorizer(event)
@@ -68,7 +78,7 @@ def handle_event(
     event: object,
     context: LambdaContext | None,
     options: HttpOptions | None = None,
-    shapes: Sequence[Shape] = SHAPES,
+    shapes: Iterable[Shape] = SHAPES,
 ) -> Result | None:
     """Run ``function`` for one Lambda event, as the first of ``shapes`` it matches, and return Lambda's result.
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from dataclasses import dataclass
 
 from adapters.aws_lambda.dispatch import handle_event
 from adapters.aws_lambda.native_events import BUILDERS, EventBuilder
 from adapters.aws_lambda.types import SAFETY_MARGIN_SECONDS, HttpOptions, Result
 from portable_fn import ConfigError, Function, FunctionSpec, status_line
 from portable_fn.types import StartResponse, WSGIEnviron
+from portable_fn.values import frozen
 from portable_fn.wsgi import Reply, serve, to_request
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EmulatedContext:
     """A Lambda context whose remaining time is the Function's own timeout."""
 

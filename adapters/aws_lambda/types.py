@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, NotRequired, Protocol, TypedDict
 
 from portable_fn import EventRejected, Function, RequestError
+from portable_fn.values import frozen
 
 Event = dict[str, Any]
 
@@ -125,7 +125,7 @@ class RecordsFailed(EventRejected):
         self.failed = [record for record, _ in failed]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class HttpOptions:
     """How HTTP results are encoded: bodies of these content types (prefixes) go out as text."""
 
@@ -139,7 +139,7 @@ class HttpOptions:
         return mime.startswith(self.text_mime_types) or mime.endswith(("+json", "+xml"))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Invocation:
     """What one Lambda invocation contributes to each guest call: an id and a deadline."""
 

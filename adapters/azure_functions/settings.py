@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from portable_fn import ConfigError
 from portable_fn.schema import ProviderTables, Schema, check_table, choice, choices, text
+from portable_fn.values import frozen
 
 AuthLevelName = Literal["anonymous", "function", "admin"]
 TriggerName = Literal["http", "queue", "blob", "eventgrid", "timer"]
@@ -42,7 +42,7 @@ TABLE: Schema = {
 OWN_TABLES: ProviderTables = {NAME: TABLE}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AzureSettings:
     """The bindings registered on the FunctionApp.
 

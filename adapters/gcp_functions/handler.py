@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import flask
@@ -21,11 +20,12 @@ from adapters.gcp_functions.http import to_flask_response, to_request
 from adapters.gcp_functions.settings import OWN_TABLES
 from portable_fn import RequestError, Response, entry, lazy_function, locate_config
 from portable_fn.types import Loader
+from portable_fn.values import frozen
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Entry:
     """The two functions a deployment exposes, sharing one lazily loaded Function."""
 

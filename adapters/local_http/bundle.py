@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -31,6 +30,7 @@ from portable_fn.packaging import (
 )
 from portable_fn.schema import NO_PROVIDERS, ProviderTables
 from portable_fn.serving.options import ServerOptions
+from portable_fn.values import frozen
 
 REQUIREMENTS = ("wasmtime", "click", "uvicorn", "httptools", "uvloop")
 THREADS = 2  # per server process; the image's CMD and the manifests' concurrency both use it
@@ -45,7 +45,7 @@ _MIB = 1024 * 1024
 _USER = re.compile(r"^USER (\d+)$", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Sizing:
     """What the manifests ask of the cluster for one replica."""
 

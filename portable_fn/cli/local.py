@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -34,6 +33,7 @@ from portable_fn.function import Function, FunctionSpec, default_cache_dir
 from portable_fn.http import Request, status_line
 from portable_fn.providers import Emulation
 from portable_fn.serving.options import HEADER_TIMEOUT, KEEP_ALIVE, QUEUE_TIMEOUT, ServerOptions
+from portable_fn.values import replace
 
 # The function_options that --config replaces (the cache options still apply beside it).
 _FUNCTION_OPTIONS = {
@@ -144,8 +144,8 @@ def _spec_from_config(config: Path, artifact: Path | None, options: dict[str, An
     with reported_errors():
         spec = spec_from_config(config, provider_tables=REGISTRY.config_tables())
     if options["no_cache"]:
-        return dataclasses.replace(spec, cache_dir=None, precompiled=None)
-    return spec if spec.cache_dir else dataclasses.replace(spec, cache_dir=options["cache_dir"] or default_cache_dir())
+        return replace(spec, cache_dir=None, precompiled=None)
+    return spec if spec.cache_dir else replace(spec, cache_dir=options["cache_dir"] or default_cache_dir())
 
 
 def emulator(mode: str) -> Emulation:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.metadata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NoReturn
 
@@ -16,6 +15,7 @@ import click
 
 from portable_fn.providers import ENTRY_POINT_GROUP, Emulation, EventInvoker, Provider
 from portable_fn.schema import CORE_KEYS, CORE_TABLES, Schema
+from portable_fn.values import frozen
 
 # Said when no provider is registered: the installed metadata predates the entry points.
 REINSTALL = (
@@ -24,7 +24,7 @@ REINSTALL = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Registry:
     """The providers, sorted by name so that help and choices read the same whatever the install order."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from portable_fn.engine.programs import ComponentProgram, ModuleProgram, Program
 from portable_fn.engine.runtime import Engine, EngineSettings, component_model, settings_for, shared_engine
 from portable_fn.errors import ArtifactError
 from portable_fn.types import MIB, ArtifactKind
+from portable_fn.values import frozen
 
 if TYPE_CHECKING:
     import wasmtime.component
@@ -132,7 +132,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         _log.warning("cannot write precompiled artifact %s: %s", path, exc)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ArtifactInfo:
     """What ``inspect`` shows about an artifact."""
 

@@ -10,7 +10,6 @@ import ctypes
 import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import wasmtime
@@ -25,12 +24,13 @@ from portable_fn.engine.streams import Capture, StreamFiles, with_truncation_not
 from portable_fn.errors import ArtifactError, GuestError, GuestExit
 from portable_fn.limits import DirGrant
 from portable_fn.types import ArtifactKind
+from portable_fn.values import frozen
 
 if TYPE_CHECKING:
     import wasmtime.component
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Invocation:
     """What one run of a WASI command gets: argv, environment, stdin and read-only dirs."""
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import ctypes
 import threading
 import time
-from dataclasses import dataclass, field
 
 from wasmtime import _ffi as ffi
 
 from portable_fn.engine.streams import Capture, StreamFiles
 from portable_fn.errors import GuestTimeout, OutputTooLarge
+from portable_fn.values import field, mutable
 
 Breach = type[GuestTimeout] | type[OutputTooLarge]
 
 
-@dataclass(slots=True)
+@mutable
 class RunState:
     """What the epoch callback and the WASI shims read and write while one guest runs on a thread.
 

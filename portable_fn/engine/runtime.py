@@ -12,7 +12,6 @@ import os
 import threading
 import types
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
 
 import wasmtime
@@ -20,6 +19,7 @@ from wasmtime import _ffi as ffi
 
 from portable_fn.engine.runs import Runs, on_tick
 from portable_fn.types import MIB
+from portable_fn.values import frozen
 
 TICK_SECONDS = 0.01
 # Concurrent instances a pooled engine holds: far more than a worker's threads. Each slot
@@ -41,7 +41,7 @@ _DeadlineCallback = ctypes.CFUNCTYPE(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EngineSettings:
     """What makes two engines different: the allocation strategy and the linear-memory reservation.
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
+
+from portable_fn.values import field, mutable
 
 
-@dataclass(slots=True)
+@mutable
 class Capture:
     """Bytes written to one stream, at most ``cap`` of them; ``dropped`` counts the rest."""
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from portable_fn.errors import BundleError
+from portable_fn.values import frozen
 
 # 1980-01-01, the earliest time a zip entry can record; SOURCE_DATE_EPOCH-style fixed stamp.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -16,7 +16,7 @@ _FILE_MODE = 0o644
 _EXEC_MODE = 0o755
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ArchiveSize:
     """Byte counts of one archive: the zip itself and everything in it once unpacked."""
 

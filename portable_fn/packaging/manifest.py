@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,12 @@ from portable_fn.schema import (
     validate_config,
 )
 from portable_fn.types import CONFIG_NAME
+from portable_fn.values import frozen
 
 CACHE_DIR = ".portable_fn_cache"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Manifest:
     """What a bundle is built from: the artifact, the config a bundle keeps (the core keys and its
     provider's own table), where relative paths start, and the provider with its table's schema."""

@@ -12,13 +12,13 @@ import platform
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from portable_fn.errors import BundleError
 from portable_fn.packaging.layout import Staging
 from portable_fn.packaging.manifest import CACHE_DIR, record_precompiled
 from portable_fn.types import Report
+from portable_fn.values import frozen
 
 # Run inside the child: argv = [bundle root, artifact, cache dir, isolated?].
 _SCRIPT = """
@@ -30,7 +30,7 @@ Function.load(artifact, cache_dir=cache)
 """
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Precompiled:
     """The outcome of precompiling: the cache file, or why there is none."""
 

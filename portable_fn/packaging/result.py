@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from portable_fn.errors import BundleError
@@ -10,13 +9,14 @@ from portable_fn.packaging.archive import ArchiveSize
 from portable_fn.packaging.layout import Staging, reset_directory
 from portable_fn.packaging.precompile import Precompiled
 from portable_fn.types import MIB
+from portable_fn.values import frozen
 
 # AWS Lambda: direct-upload zip and unpacked deployment package limits.
 LAMBDA_ZIPPED_LIMIT = 50 * MIB
 LAMBDA_UNZIPPED_LIMIT = 250 * MIB
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Bundle:
     """A built bundle: its folder, its zip (none for a container context) and what to run next."""
 

@@ -4,7 +4,8 @@ import (the CLI's option defaults and the container bundle's sizing read it)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+
+from portable_fn.values import frozen
 
 # Seconds a client has to finish a request's head, from its connection (or its next request's first byte).
 HEADER_TIMEOUT = 10.0
@@ -14,7 +15,7 @@ KEEP_ALIVE = 75.0
 QUEUE_TIMEOUT = 10.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ServerOptions:
     """Where and how wide to serve, and how long anything may wait (seconds)."""
 
