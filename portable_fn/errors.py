@@ -8,8 +8,9 @@
     ├── BundleError            `portable-fn package` cannot build a provider bundle
     ├── ConfigError            a setting is missing, unknown or of the wrong type
     ├── RequestError           400: the incoming request or event is malformed
+    │   ├── BodyTooLarge       413: the request body exceeds Limits.max_body_bytes
+    │   └── ClientDisconnected the client left before its request was complete (no answer)
     ├── ServerBusy             503: every guest slot stayed busy for the server's queue wait
-    │   └── BodyTooLarge       413: the request body exceeds Limits.max_body_bytes
     └── GuestError             500: the guest failed while handling a request
         ├── EventRejected      500: an event was not acknowledged (non-2xx): the provider retries
         ├── GuestTrap          500: the guest trapped (unreachable, stack overflow, ...)
@@ -55,6 +56,10 @@ class RequestError(PortableFnError):
     """Raised when an incoming request or provider event is malformed."""
 
     status = 400
+
+
+class ClientDisconnected(RequestError):
+    """Raised when the client closes its connection before its request is complete (nothing is sent back)."""
 
 
 class BodyTooLarge(RequestError):

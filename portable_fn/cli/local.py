@@ -60,7 +60,7 @@ EVENT_INVOKERS = REGISTRY.event_invokers()
     type=click.FloatRange(0, min_open=True),
     default=HEADER_TIMEOUT,
     show_default=True,
-    help="Seconds a client has to send a request's headers before its connection is closed.",
+    help="Seconds a client has to send a request's headers, and the longest pause inside its body.",
 )
 @click.option(
     "--keep-alive",

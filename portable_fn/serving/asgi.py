@@ -11,7 +11,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
-from portable_fn.errors import BodyTooLarge, RequestError, ServerBusy
+from portable_fn.errors import BodyTooLarge, ClientDisconnected, RequestError, ServerBusy
 from portable_fn.function import Function
 from portable_fn.http import SERVER_OWNED_HEADERS, Request, Response, is_chunked
 from portable_fn.serving.slots import GuestSlots
@@ -91,19 +91,28 @@ async def read_body(scope: Scope, receive: Receive, max_body: int) -> bytes:
         if name == b"transfer-encoding":
             is_chunked(value.decode("latin-1"))
     message = await receive()
-    body: bytes = message.get("body", b"")
+    body: bytes = _body_of(message)
     if not message.get("more_body"):
         return body  # the common case: the whole body came with the headers
     chunks = [body]
     size = len(body)
     while message.get("more_body"):
         message = await receive()
-        chunk = message.get("body", b"")
+        chunk = _body_of(message)
         size += len(chunk)
         if size > max_body:
             raise BodyTooLarge(f"request body is over the limit of {max_body} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _body_of(message: Message) -> bytes:
+    """A body message's bytes. Raises ClientDisconnected when the client left before its body was
+    complete: the guest must never run on part of a request."""
+    if message["type"] != "http.request":
+        raise ClientDisconnected("the client closed the connection before its request body was complete")
+    body: bytes = message.get("body", b"")
+    return body
 
 
 async def send_error(send: Send, error: RequestError | ServerBusy) -> None:

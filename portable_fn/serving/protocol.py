@@ -1,9 +1,11 @@
-"""uvicorn's httptools protocol with a header-read deadline, writing each response in one call.
+"""uvicorn's httptools protocol with request-read deadlines, writing each response in one call.
 
 uvicorn closes a connection that stays idle between requests (``timeout_keep_alive``) but waits for
-ever on one whose request head never completes. Here a request head must be complete within
+ever on one whose request head or body never completes. Here a request head must be complete within
 ``header_timeout`` seconds of the connection opening (or, on a kept-alive connection, of its first
-byte), else the connection is closed: half-open clients cost a socket for a bounded time only.
+byte), and a body that has begun may pause no longer than that between two reads, else the
+connection is closed: half-open and stalled clients cost a socket for a bounded time only. The body
+deadline is armed only when a read ends inside a body, so a request that arrives whole costs no timer.
 
 uvicorn writes a response's head and its body with one transport write each, and uvloop sends each at
 once: two system calls, made while holding the GIL, that a profile of the hello guest showed as a
@@ -19,13 +21,15 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
 class HeaderDeadlineProtocol(HttpToolsProtocol):
-    """HttpToolsProtocol that closes connections whose request head is late (``header_timeout``)."""
+    """HttpToolsProtocol that closes connections whose request head is late or whose body stalls
+    (``header_timeout``)."""
 
     header_timeout: float = 10.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_deadline: asyncio.TimerHandle | None = None
+        self._in_body = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(cast(asyncio.Transport, GatheringTransport(transport, self.loop)))
@@ -38,7 +42,19 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._disarm_head_deadline()
+        self._in_body = True
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._in_body = False
+        self._disarm_head_deadline()
+        super().on_message_complete()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._in_body:  # this read ended inside a body: the next one must come in time
+            self._disarm_head_deadline()
+            self._arm_head_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_head_deadline()
@@ -59,7 +75,8 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
 
 
 def with_header_timeout(seconds: float) -> type[HeaderDeadlineProtocol]:
-    """The protocol class for uvicorn's ``http=`` setting, closing late request heads after ``seconds``."""
+    """The protocol class for uvicorn's ``http=`` setting, closing late request heads and stalled
+    bodies after ``seconds``."""
 
     class Protocol(HeaderDeadlineProtocol):
         header_timeout = seconds

@@ -63,6 +63,18 @@ def test_a_request_head_not_finished_in_time_gets_its_connection_closed() -> Non
         server.stop()
 
 
+def test_a_request_body_that_stalls_gets_its_connection_closed() -> None:
+    # It used to hold the connection for ever once the head was complete.
+    server = serve("echo-c", "--header-timeout", "0.5")
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+            connection.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nab")
+            assert connection.recv(1024) == b""  # closed by the server, long before the 10 s socket timeout
+        assert parse_echo(server.body("POST", "/", b"whole"))[2] == b"whole"
+    finally:
+        server.stop()
+
+
 @pytest.mark.parametrize("emulate", ["none", "aws-url"])
 @pytest.mark.parametrize("status", [204, 304])
 def test_an_answer_without_body_carries_no_content_length_and_no_body(status: int, emulate: str) -> None:
