@@ -23,31 +23,48 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Reply = tuple[int, Iterable[tuple[str, str]], bytes]
 # Statuses that never carry a body (RFC 9110 sections 6.4.1, 15.3.5 and 15.4.5).
 BODYLESS = frozenset({204, 304})
 # How long a refused client is told to wait before trying again (seconds).
 RETRY_AFTER = "1"
 
 
-class GuestApp:
-    """ASGI app serving one Function on every path; the guest runs in one of ``slots``."""
+class SlotApp:
+    """What every ASGI app of the server shares: the body read with its cap, the reply computed in one
+    of ``slots`` (``reply``), host errors answered with their status, and the last-resort boundary."""
 
-    def __init__(self, function: Function, slots: GuestSlots) -> None:
-        self.function = function
+    def __init__(self, slots: GuestSlots, max_body: int) -> None:
         self.slots = slots
-        self.max_body = function.limits.max_body_bytes
+        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            request = to_request(scope, await read_body(scope, receive, self.max_body))
-            response = await self.slots.run(self.function.handle, request)
+            status, headers, body = await self.reply(scope, await read_body(scope, receive, self.max_body))
         except (RequestError, ServerBusy) as exc:
             await send_error(send, exc)
             return
         except Exception:
             _log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
             response = Response.internal_error()
-        await send_reply(send, response.status, response.headers, response.body)
+            status, headers, body = response.status, response.headers, response.body
+        await send_reply(send, status, headers, body)
+
+    async def reply(self, scope: Scope, body: bytes) -> Reply:
+        """Status, headers and body answering the request of ``scope`` with ``body``."""
+        raise NotImplementedError
+
+
+class GuestApp(SlotApp):
+    """ASGI app serving one Function on every path; the guest runs in one of ``slots``."""
+
+    def __init__(self, function: Function, slots: GuestSlots) -> None:
+        super().__init__(slots, function.limits.max_body_bytes)
+        self.function = function
+
+    async def reply(self, scope: Scope, body: bytes) -> Reply:
+        response = await self.slots.run(self.function.handle, to_request(scope, body))
+        return response.status, response.headers, response.body
 
 
 def to_request(scope: Scope, body: bytes) -> Request:

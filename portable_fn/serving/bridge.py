@@ -9,43 +9,27 @@ loop before a slot is taken, so a slow upload never holds a guest thread.
 from __future__ import annotations
 
 import io
-import logging
 import sys
 from collections.abc import Iterable
 from urllib.parse import unquote_to_bytes
 
-from portable_fn.errors import RequestError, ServerBusy
-from portable_fn.http import Response
-from portable_fn.serving.asgi import Receive, Scope, Send, read_body, send_error, send_reply
+from portable_fn.serving.asgi import Reply, Scope, SlotApp
 from portable_fn.serving.slots import GuestSlots
 from portable_fn.types import WSGIApp, WSGIEnviron
 
-_log = logging.getLogger("portable_fn.serving")
 # Headers PEP 3333 names without the HTTP_ prefix.
 _UNPREFIXED = {b"content-type": "CONTENT_TYPE", b"content-length": "CONTENT_LENGTH"}
-Reply = tuple[int, list[tuple[str, str]], bytes]
 
 
-class WSGIBridge:
+class WSGIBridge(SlotApp):
     """ASGI app running ``app`` (a WSGI app) for each request in one of ``slots``."""
 
     def __init__(self, app: WSGIApp, slots: GuestSlots, max_body: int) -> None:
+        super().__init__(slots, max_body)
         self.app = app
-        self.slots = slots
-        self.max_body = max_body
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            environ = to_environ(scope, await read_body(scope, receive, self.max_body))
-            status, headers, body = await self.slots.run(self.call, environ)
-        except (RequestError, ServerBusy) as exc:
-            await send_error(send, exc)
-            return
-        except Exception:
-            _log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
-            response = Response.internal_error()
-            status, headers, body = response.status, list(response.headers), response.body
-        await send_reply(send, status, headers, body)
+    async def reply(self, scope: Scope, body: bytes) -> Reply:
+        return await self.slots.run(self.call, to_environ(scope, body))
 
     def call(self, environ: WSGIEnviron) -> Reply:
         """Run the WSGI app for ``environ`` and collect its status, headers and whole body."""
